@@ -1,0 +1,1 @@
+//! Newtypes and plain data: no axum, no sqlx, no I/O.

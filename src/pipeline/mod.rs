@@ -1,0 +1,1 @@
+//! Fetch, extract, segment, align, diff, classify: plain functions over plain data.

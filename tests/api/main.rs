@@ -1,0 +1,2 @@
+//! The one integration-test binary: every feature is a module here.
+mod support;
