@@ -1,3 +1,12 @@
 //! ClauseWatch: watches the terms of AI platforms, provision by provision.
+pub mod archive;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod db;
 pub mod domain;
+pub mod jobs;
 pub mod pipeline;
+pub mod startup;
+pub mod telemetry;
+pub mod web;

@@ -1,1 +1,97 @@
-fn main() {}
+//! The `clausewatch` command: parses arguments and calls into the library.
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+use clausewatch::{cli, config::Config, startup::{self, AppState, Roles}, telemetry};
+
+#[derive(Parser)]
+#[command(name = "clausewatch", version, about = "Watches the terms of AI platforms, provision by provision")]
+struct Cli {
+    #[command(flatten)]
+    config: Config,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web app, the scheduler and the workers (the default way to run ClauseWatch).
+    Serve {
+        /// Run only the web app; run `clausewatch worker` elsewhere.
+        #[arg(long)]
+        no_workers: bool,
+    },
+    /// Run only the scheduler and the background workers.
+    Worker,
+    /// Capture documents now and print a summary table.
+    Fetch(cli::fetch::FetchArgs),
+    /// Import Open Terms Archive history (a versions folder or an OTA git clone).
+    ImportOta { path: PathBuf },
+    /// Recompute provisions, lineages and changes of stored history (after a segmenter change).
+    Rediff {
+        /// Only documents with this slug.
+        #[arg(long)]
+        document: Option<String>,
+    },
+    /// Work with the catalogue of declarations.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Report every problem of every declaration in DIR (default: CATALOG_DIR).
+    Check { dir: Option<PathBuf> },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init(cli.config.log_format);
+    match run(cli).await {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout();
+    match cli.command {
+        Command::Serve { no_workers } => {
+            let listener = tokio::net::TcpListener::bind(cli.config.bind_addr).await?;
+            let state = AppState::connect(cli.config).await?;
+            tracing::info!(addr = %listener.local_addr()?, "listening");
+            let roles = Roles { web: true, workers: !no_workers };
+            startup::run(state, Some(listener), roles, startup::shutdown_signal()).await?;
+        }
+        Command::Worker => {
+            let state = AppState::connect(cli.config).await?;
+            startup::run(state, None, Roles { web: false, workers: true }, startup::shutdown_signal()).await?;
+        }
+        Command::Fetch(args) => {
+            let state = AppState::connect(cli.config).await?;
+            cli::fetch::run(&state, &args, &mut out).await?;
+        }
+        Command::ImportOta { path } => {
+            let state = AppState::connect(cli.config).await?;
+            cli::import::run(&state, &path, &mut out).await?;
+        }
+        Command::Rediff { document } => {
+            let state = AppState::connect(cli.config).await?;
+            let report = clausewatch::archive::changes::rediff(&state.pool, document.as_deref()).await?;
+            println!("{} documents, {} versions: {} changes recomputed", report.documents, report.versions, report.changes);
+        }
+        Command::Catalog { command: CatalogCommand::Check { dir } } => {
+            let dir = dir.unwrap_or(cli.config.catalog_dir);
+            if cli::catalog::check(&dir, &mut out)? > 0 {
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

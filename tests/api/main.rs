@@ -1,2 +1,7 @@
 //! The one integration-test binary: every feature is a module here.
+mod archive;
+mod cli;
+mod helpers;
+mod import;
+mod jobs;
 mod support;

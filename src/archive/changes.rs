@@ -1,0 +1,142 @@
+//! What happens in the transaction that stores a new version: its provisions are segmented,
+//! aligned with the previous version's, given lineages, and the change between them is stored.
+//! `rediff` recomputes all of it for stored history, reusing lineage ids so links stay valid.
+use std::collections::VecDeque;
+
+use sqlx::{PgConnection, PgPool};
+
+use crate::db::{self, provisions::ChangeRefs, versions::VersionRow};
+use crate::domain::provision::Provision;
+use crate::pipeline::{diff, segment::segment};
+
+/// What storing a version's provisions did.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub provisions: usize,
+    /// The change from the previous version, when there was one and it was not empty.
+    pub change: Option<(i64, diff::ChangeClass, String)>,
+}
+
+impl Stored {
+    /// A short note for reports: "substantive: §4 Use: added …".
+    pub fn note(&self) -> String {
+        match &self.change {
+            Some((_, class, summary)) => format!("{}: {summary}", db::provisions::class_str(*class)),
+            None => format!("first version, {} provisions", self.provisions),
+        }
+    }
+}
+
+/// Lineage ids to hand out before creating new ones (during a rediff).
+#[derive(Debug, Default)]
+pub struct Lineages {
+    reusable: VecDeque<i64>,
+}
+
+impl Lineages {
+    async fn take(&mut self, conn: &mut PgConnection, document_id: i64, n: usize) -> Result<Vec<i64>, sqlx::Error> {
+        let reused = n.min(self.reusable.len());
+        let mut ids: Vec<i64> = self.reusable.drain(..reused).collect();
+        ids.extend(db::provisions::insert_lineages(conn, document_id, n - reused).await?);
+        Ok(ids)
+    }
+}
+
+/// Runs in the transaction that stored `version_id` after `previous`; returns a note for reports.
+pub async fn after_new_version(
+    conn: &mut PgConnection,
+    document_id: i64,
+    previous: Option<&VersionRow>,
+    version_id: i64,
+    text: &str,
+) -> Result<String, sqlx::Error> {
+    let stored = store_provisions(conn, document_id, previous, version_id, text, &mut Lineages::default()).await?;
+    Ok(stored.note())
+}
+
+/// Segments `text`, links it to the previous version's provisions and stores both.
+pub async fn store_provisions(
+    conn: &mut PgConnection,
+    document_id: i64,
+    previous: Option<&VersionRow>,
+    version_id: i64,
+    text: &str,
+    lineages: &mut Lineages,
+) -> Result<Stored, sqlx::Error> {
+    let new = segment(text);
+    let (old_rows, old): (Vec<db::provisions::ProvisionRow>, Vec<Provision>) = match previous {
+        Some(prev) => {
+            let rows = db::provisions::provisions_of(conn, prev.version_id).await?;
+            let plain = if rows.is_empty() { segment(&prev.text) } else { rows.iter().map(|r| r.to_provision()).collect() };
+            (rows, plain)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    let change = diff::diff(&old, &new);
+    let old_lineages: Vec<i64> = old_rows.iter().map(|r| r.lineage_id).collect();
+    let mut new_lineages: Vec<Option<i64>> = vec![None; new.len()];
+    if !old_lineages.is_empty() {
+        for link in &change.links {
+            new_lineages[link.next] = Some(old_lineages[link.prev]);
+        }
+    }
+    let missing = new_lineages.iter().filter(|l| l.is_none()).count();
+    let mut fresh = lineages.take(conn, document_id, missing).await?.into_iter();
+    let new_lineages: Vec<i64> = new_lineages.into_iter().map(|l| l.or_else(|| fresh.next()).unwrap_or_default()).collect();
+    let new_ids = db::provisions::insert_provisions(conn, version_id, &new, &new_lineages).await?;
+    let mut stored = Stored { provisions: new.len(), change: None };
+    if let Some(prev) = previous.filter(|_| !change.is_empty() && !old_rows.is_empty()) {
+        let old_ids: Vec<i64> = old_rows.iter().map(|r| r.provision_id).collect();
+        let refs = ChangeRefs {
+            document_id,
+            from_version_id: prev.version_id,
+            to_version_id: version_id,
+            old_ids: &old_ids,
+            new_ids: &new_ids,
+            old_lineages: &old_lineages,
+            new_lineages: &new_lineages,
+        };
+        let change_id = db::provisions::insert_change(conn, &refs, &change).await?;
+        stored.change = Some((change_id, change.class, change.summary()));
+    }
+    Ok(stored)
+}
+
+/// What a rediff did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RediffReport {
+    pub documents: usize,
+    pub versions: usize,
+    pub changes: usize,
+}
+
+/// Recomputes provisions, lineages and changes of the stored history of the documents (all,
+/// or those with this slug), without touching versions or sending anything.
+pub async fn rediff(pool: &PgPool, document: Option<&str>) -> anyhow::Result<RediffReport> {
+    let ids: Vec<i64> = sqlx::query_scalar("select document_id from documents where $1::text is null or slug = $1 order by document_id")
+        .bind(document)
+        .fetch_all(pool)
+        .await?;
+    let mut report = RediffReport::default();
+    for document_id in ids {
+        let mut tx = pool.begin().await?;
+        db::documents::lock_document(&mut tx, document_id).await?;
+        let mut lineages = Lineages { reusable: db::provisions::clear_document(&mut tx, document_id).await?.into() };
+        let versions = db::versions::versions_of(&mut tx, document_id).await?;
+        let mut previous: Option<&VersionRow> = None;
+        for version in &versions {
+            let stored = store_provisions(&mut tx, document_id, previous, version.version_id, &version.text, &mut lineages).await?;
+            report.changes += usize::from(stored.change.is_some());
+            previous = Some(version);
+        }
+        // Lineages no provision uses any more.
+        sqlx::query("delete from lineages l where document_id = $1 and not exists (select 1 from provisions p where p.lineage_id = l.lineage_id)")
+            .bind(document_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        report.documents += 1;
+        report.versions += versions.len();
+    }
+    Ok(report)
+}

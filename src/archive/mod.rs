@@ -1,0 +1,16 @@
+//! The archive: captures documents into snapshots and versions, syncs the catalogue into the
+//! database, and imports Open Terms Archive history. Persistence at the edges, pure stages inside.
+pub mod capture;
+pub mod catalog_sync;
+pub mod changes;
+pub mod import;
+pub mod suspect;
+
+pub use capture::{capture_document, CaptureReport};
+
+use sha2::{Digest, Sha256};
+
+/// Hex sha256 of bytes: the fingerprint of snapshots and versions.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}

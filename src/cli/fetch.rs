@@ -1,0 +1,61 @@
+//! `clausewatch fetch`: capture now, a progress line per document and a summary table.
+use std::io::Write;
+
+use anyhow::bail;
+
+use crate::archive::{capture_document, catalog_sync::sync_catalog, CaptureReport};
+use crate::db::{self, fetch_events::Outcome};
+use crate::startup::AppState;
+
+/// Which documents to capture.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FetchArgs {
+    /// Only this platform (its slug, e.g. `openai`).
+    #[arg(long)]
+    pub platform: Option<String>,
+    /// Only this document (its slug, e.g. `terms-of-service`).
+    #[arg(long)]
+    pub document: Option<String>,
+}
+
+/// Syncs the catalogue, captures the chosen documents one after the other and prints a table.
+/// Returns the reports; an error only when nothing could be captured at all.
+pub async fn run(state: &AppState, args: &FetchArgs, out: &mut dyn Write) -> anyhow::Result<Vec<CaptureReport>> {
+    sync_catalog(&state.pool, &state.config.catalog_dir).await?;
+    let mut conn = state.pool.acquire().await?;
+    let documents = db::documents::enabled_documents(&mut conn, args.platform.as_deref(), args.document.as_deref()).await?;
+    drop(conn);
+    if documents.is_empty() {
+        bail!("no enabled document matches (platform {:?}, document {:?}): see `clausewatch catalog check`", args.platform, args.document);
+    }
+    let mut reports = Vec::with_capacity(documents.len());
+    for (i, doc) in documents.iter().enumerate() {
+        let report = capture_document(&state.pool, &state.fetcher, doc).await?;
+        writeln!(out, "[{}/{}] {}/{}: {} ({}) in {} ms", i + 1, documents.len(), report.platform, report.document,
+            report.outcome.as_str(), report.detail, report.duration.as_millis())?;
+        reports.push(report);
+    }
+    write_summary(&reports, out)?;
+    Ok(reports)
+}
+
+/// The summary table: one row per document, then the counts per outcome.
+pub fn write_summary(reports: &[CaptureReport], out: &mut dyn Write) -> std::io::Result<()> {
+    let width = reports.iter().map(|r| r.platform.len() + r.document.len() + 1).max().unwrap_or(8).max(8);
+    writeln!(out)?;
+    writeln!(out, "{:<width$}  {:<12}  detail", "document", "outcome")?;
+    for r in reports {
+        let name = format!("{}/{}", r.platform, r.document);
+        writeln!(out, "{name:<width$}  {:<12}  {}", r.outcome.as_str(), r.detail)?;
+    }
+    let count = |o: Outcome| reports.iter().filter(|r| r.outcome == o).count();
+    writeln!(
+        out,
+        "\n{} new version, {} unchanged, {} not modified, {} suspect, {} failed",
+        count(Outcome::NewVersion),
+        count(Outcome::Unchanged),
+        count(Outcome::NotModified),
+        count(Outcome::Suspect),
+        count(Outcome::Failed)
+    )
+}

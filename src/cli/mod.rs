@@ -1,0 +1,4 @@
+//! Command-line commands, each a few lines over the library; `main.rs` only parses and calls.
+pub mod catalog;
+pub mod fetch;
+pub mod import;

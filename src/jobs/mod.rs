@@ -1,0 +1,42 @@
+//! Background work: a Postgres job queue, the worker loop, the scheduler and one file per kind.
+pub mod capture;
+pub mod scheduler;
+pub mod worker;
+
+use sqlx::PgPool;
+use tokio::sync::watch;
+
+use crate::pipeline::fetch::Fetcher;
+
+/// What a job needs to run.
+#[derive(Clone)]
+pub struct JobContext {
+    pub pool: PgPool,
+    pub fetcher: Fetcher,
+}
+
+/// Tells long-running loops to stop; cheap to clone.
+#[derive(Clone)]
+pub struct Shutdown(watch::Receiver<bool>);
+
+impl Shutdown {
+    /// A shutdown signal and the sender that fires it.
+    pub fn new() -> (watch::Sender<bool>, Shutdown) {
+        let (tx, rx) = watch::channel(false);
+        (tx, Shutdown(rx))
+    }
+
+    /// Whether shutdown was asked for.
+    pub fn is_requested(&self) -> bool {
+        *self.0.borrow()
+    }
+
+    /// Resolves when shutdown is asked for (or the sender is gone).
+    pub async fn requested(&mut self) {
+        while !*self.0.borrow_and_update() {
+            if self.0.changed().await.is_err() {
+                return;
+            }
+        }
+    }
+}

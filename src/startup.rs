@@ -1,0 +1,125 @@
+//! Builds the application from its configuration: the database, the fetcher, the web server,
+//! the workers and the scheduler. Tests build the very same thing.
+use std::{future::Future, sync::Arc};
+
+use anyhow::Context;
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::jobs::{scheduler, worker, JobContext, Shutdown};
+use crate::pipeline::fetch::{FetchConfig, Fetcher};
+use crate::web;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub fetcher: Fetcher,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    /// Connects to the database (creating and migrating it) and builds the shared fetcher.
+    pub async fn connect(config: Config) -> anyhow::Result<AppState> {
+        let pool = crate::db::connect(&config.database_url, 10).await?;
+        let fetcher = build_fetcher(&config)?;
+        Ok(AppState { pool, fetcher, config: Arc::new(config) })
+    }
+
+    /// The state over an existing pool (already migrated), as tests build it.
+    pub fn from_pool(pool: PgPool, config: Config) -> anyhow::Result<AppState> {
+        let fetcher = build_fetcher(&config)?;
+        Ok(AppState { pool, fetcher, config: Arc::new(config) })
+    }
+
+    /// What background jobs need.
+    pub fn job_context(&self) -> JobContext {
+        JobContext { pool: self.pool.clone(), fetcher: self.fetcher.clone() }
+    }
+}
+
+/// The one fetcher, configured from `Config`.
+pub fn build_fetcher(config: &Config) -> anyhow::Result<Fetcher> {
+    let mut fetch = FetchConfig::new(config.base_url.as_str());
+    fetch.allow_private = config.fetch_allow_private;
+    fetch.per_host_spacing = config.fetch_host_spacing();
+    Fetcher::new(fetch).context("cannot build the HTTP client")
+}
+
+/// Which parts a process runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Roles {
+    pub web: bool,
+    pub workers: bool,
+}
+
+/// Runs the chosen parts until `stop` resolves, then shuts down gracefully: the web server
+/// finishes in-flight requests and each worker finishes its job.
+pub async fn run(state: AppState, listener: Option<TcpListener>, roles: Roles, stop: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    let (stop_tx, shutdown) = Shutdown::new();
+    let mut tasks = tokio::task::JoinSet::new();
+    if roles.web {
+        let listener = listener.context("the web role needs a listener")?;
+        let app = web::router(state.clone());
+        let mut web_shutdown = shutdown.clone();
+        tasks.spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move { web_shutdown.requested().await })
+                .await
+                .context("the web server failed")
+                .map(|()| "web server")
+        });
+    }
+    if roles.workers {
+        for _ in 0..state.config.workers.max(1) {
+            let (ctx, shutdown) = (state.job_context(), shutdown.clone());
+            tasks.spawn(async move {
+                worker::run_worker(ctx, shutdown).await;
+                Ok("worker")
+            });
+        }
+        let (pool, schedule, shutdown) = (state.pool.clone(), state.config.fetch_schedule.clone(), shutdown.clone());
+        tasks.spawn(async move {
+            scheduler::run_scheduler(pool, schedule, shutdown).await;
+            Ok("scheduler")
+        });
+    }
+    tokio::spawn(async move {
+        stop.await;
+        tracing::info!("shutting down: finishing requests and jobs in flight");
+        let _ = stop_tx.send(true);
+    });
+    // Report which task ended first and why; the others are asked to stop.
+    let mut result = Ok(());
+    while let Some(ended) = tasks.join_next().await {
+        match ended {
+            Ok(Ok(name)) => tracing::info!(task = name, "stopped"),
+            Ok(Err(error)) => {
+                tracing::error!(error = format!("{error:#}"), "a task failed");
+                result = Err(error);
+            }
+            Err(join) => tracing::error!(error = %join, "a task panicked"),
+        }
+    }
+    result
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
