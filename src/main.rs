@@ -65,12 +65,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve { no_workers } => {
             let listener = tokio::net::TcpListener::bind(cli.config.bind_addr).await?;
             let state = AppState::connect(cli.config).await?;
+            sync_catalog(&state).await?;
             tracing::info!(addr = %listener.local_addr()?, "listening");
             let roles = Roles { web: true, workers: !no_workers };
             startup::run(state, Some(listener), roles, startup::shutdown_signal()).await?;
         }
         Command::Worker => {
             let state = AppState::connect(cli.config).await?;
+            sync_catalog(&state).await?;
             startup::run(state, None, Roles { web: false, workers: true }, startup::shutdown_signal()).await?;
         }
         Command::Fetch(args) => {
@@ -94,4 +96,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Puts the catalogue folder into the database at start-up.
+async fn sync_catalog(state: &AppState) -> anyhow::Result<()> {
+    let dir = &state.config.catalog_dir;
+    let report = clausewatch::archive::catalog_sync::sync_catalog(&state.pool, dir).await?;
+    tracing::info!(catalog = %dir.display(), platforms = report.platforms, documents = report.documents, "catalogue loaded");
+    Ok(())
 }
