@@ -126,8 +126,8 @@ async fn store_pages(
             let version_id = db::versions::insert_version(&mut tx, &new)
                 .await?
                 .context("a version with this text and time already exists")?;
-            let note = super::changes::after_new_version(&mut tx, doc.document_id, previous.as_ref(), version_id, &text).await?;
-            (Outcome::NewVersion, version_id, note)
+            let stored = super::changes::after_new_version(&mut tx, doc.document_id, previous.as_ref(), version_id, &text).await?;
+            (Outcome::NewVersion, version_id, stored.note())
         }
     };
     if let Some(page) = pages.first().filter(|_| pages.len() == 1) {
@@ -231,6 +231,7 @@ fn failure_event<'a>(
 }
 
 fn report(doc: &DocumentRow, outcome: Outcome, detail: String, version_id: Option<i64>, started: Instant) -> CaptureReport {
+    crate::metrics::capture_finished(outcome.as_str());
     CaptureReport {
         platform: doc.platform_slug.clone(),
         document: doc.slug.clone(),

@@ -42,16 +42,17 @@ impl Lineages {
     }
 }
 
-/// Runs in the transaction that stored `version_id` after `previous`; returns a note for reports.
+/// Runs in the transaction that stored `version_id` after `previous`.
 pub async fn after_new_version(
     conn: &mut PgConnection,
     document_id: i64,
     previous: Option<&VersionRow>,
     version_id: i64,
     text: &str,
-) -> Result<String, sqlx::Error> {
+) -> Result<Stored, sqlx::Error> {
     let stored = store_provisions(conn, document_id, previous, version_id, text, &mut Lineages::default()).await?;
-    Ok(stored.note())
+    crate::metrics::version_stored(stored.change.as_ref().map(|(_, class, _)| db::provisions::class_str(*class)));
+    Ok(stored)
 }
 
 /// Segments `text`, links it to the previous version's provisions and stores both.
