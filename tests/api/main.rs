@@ -4,5 +4,6 @@ mod cli;
 mod helpers;
 mod import;
 mod jobs;
+mod resilience;
 mod scale;
 mod support;
