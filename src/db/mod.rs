@@ -36,7 +36,8 @@ pub async fn connect(url: &DatabaseUrl, max_connections: u32) -> anyhow::Result<
     }
     let pool = PgPoolOptions::new()
         .max_connections(max_connections)
-        .acquire_timeout(Duration::from_secs(5))
+        // Fail fast when Postgres is away: a page answers 503 rather than hanging.
+        .acquire_timeout(Duration::from_secs(2))
         .connect(url.expose())
         .await
         .map_err(unreachable)?;
