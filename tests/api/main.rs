@@ -1,6 +1,7 @@
 //! The one integration-test binary: every feature is a module here.
 mod archive;
 mod cli;
+mod extract;
 mod helpers;
 mod import;
 mod jobs;
