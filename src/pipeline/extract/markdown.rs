@@ -1,19 +1,6 @@
 //! Open Terms Archive Markdown (turndown output) to canonical text, for importing OTA history.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::text::{Block, BlockKind, assemble, clean_lines};
-
-/// `<br>`, `<br/>` and `<br />`, which turndown leaves inside table cells.
-static BR: LazyLock<Regex> = LazyLock::new(|| {
-    #[expect(
-        clippy::expect_used,
-        reason = "a constant pattern, checked by every test run"
-    )]
-    Regex::new(r"(?i)<br\s*/?>").expect("valid regex")
-});
 
 /// Applies the canonical text rules to OTA Markdown: setext and ATX headings become `#` lines,
 /// `*`/`+`/`-` bullets become `- `, `[text](url)` becomes `text`, images are dropped, italics
@@ -91,7 +78,9 @@ impl Normalizer {
 
     /// GFM rows as canonical rows: `<br>` inside cells becomes a space, empty rows are dropped.
     fn table_row(&mut self, row: &str) {
-        let row = BR.replace_all(row, " ");
+        let row = ["<br>", "<br/>", "<br />", "<BR>"]
+            .iter()
+            .fold(row.to_owned(), |row, br| row.replace(br, " "));
         let text = inline(&row);
         if text.chars().any(|c| !matches!(c, '|' | ' ' | '\t')) {
             self.push(text, BlockKind::TableRow);

@@ -169,3 +169,54 @@ fn html_and_its_ota_markdown_normalise_to_the_same_text() {
     let md = "1\\. Use\n-------\n\nYou **must** read [this](https://e.com/x).\n\n*   a\n*   b\n";
     assert_eq!(body(html), normalize_markdown(md));
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::extract_css;
+
+    const INVISIBLE: [char; 4] = ['\u{200B}', '\u{00AD}', '\u{00A0}', '\t'];
+    const TAGS: &[&str] = &[
+        "<p>",
+        "</p>",
+        "<li>",
+        "<ul>",
+        "</ul>",
+        "<ol>",
+        "<br>",
+        "<h2>",
+        "</h2>",
+        "<b>",
+        "</b>",
+        "<table><tr><td>",
+        "</td><td>",
+        "</tr></table>",
+        "<script>x",
+        "</script>",
+        "<a href=x>",
+        "</a>",
+        "<pre>",
+        "</pre>",
+    ];
+
+    fn part() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z \u{00A0}\u{200B}\u{00AD}\u{0301}\n\t]{0,12}",
+            proptest::sample::select(TAGS).prop_map(str::to_owned),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn any_page_gives_clean_text_or_an_error(parts in proptest::collection::vec(part(), 0..40)) {
+            let html = format!("<html><body>{}</body></html>", parts.concat());
+            if let Ok(text) = extract_css(&html, "body") {
+                prop_assert!(text.ends_with('\n') && !text.ends_with("\n\n"));
+                prop_assert!(!text.contains(INVISIBLE));
+                prop_assert!(text.lines().all(|line| line == line.trim_end()));
+                prop_assert!(!text.contains("\n\n\n"));
+                prop_assert!(unicode_normalization::is_nfc(&text));
+            }
+        }
+    }
+}
