@@ -47,7 +47,11 @@ pub(super) fn read_dir(
     let mut problems = Vec::new();
     for (stem, path) in &histories {
         if !declarations.contains_key(stem) {
-            problems.push(problem(path, "", format!("no {stem}.json to attach this history to")));
+            problems.push(problem(
+                path,
+                "",
+                format!("no {stem}.json to attach this history to"),
+            ));
         }
     }
     for (stem, path) in declarations {

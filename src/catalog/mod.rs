@@ -98,12 +98,21 @@ impl CatalogProblem {
 
 impl fmt::Display for CatalogProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let field = if self.field.is_empty() { "-" } else { &self.field };
+        let field = if self.field.is_empty() {
+            "-"
+        } else {
+            &self.field
+        };
         let prefix = match self.severity {
             Severity::Error => "",
             Severity::Warning => "warning: ",
         };
-        write!(f, "{}: {field}: {prefix}{}", self.file.display(), self.message)
+        write!(
+            f,
+            "{}: {field}: {prefix}{}",
+            self.file.display(),
+            self.message
+        )
     }
 }
 
@@ -138,7 +147,10 @@ fn list(problems: &[CatalogProblem]) -> String {
 /// Fails with every error-level problem if any file is invalid; warnings do not stop loading.
 pub fn load_dir(dir: &Path) -> Result<Catalog, CatalogError> {
     let (platforms, problems) = check::read_dir(dir)?;
-    let errors: Vec<CatalogProblem> = problems.into_iter().filter(CatalogProblem::is_error).collect();
+    let errors: Vec<CatalogProblem> = problems
+        .into_iter()
+        .filter(CatalogProblem::is_error)
+        .collect();
     if errors.is_empty() {
         Ok(Catalog { platforms })
     } else {

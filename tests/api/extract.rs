@@ -96,7 +96,11 @@ fn source_for(snapshot: &Snapshot) -> SourceDocument {
     let terms = history
         .source_at(&current, terms_type, snapshot.date)
         .expect("a declaration is valid at the snapshot date");
-    assert_eq!(terms.sources.len(), 1, "snapshots exist only for single pages");
+    assert_eq!(
+        terms.sources.len(),
+        1,
+        "snapshots exist only for single pages"
+    );
     let mut source = terms.sources[0].clone();
     for &(service, until, select) in MISSING_HISTORY {
         if service == snapshot.service && snapshot.date < until.parse::<DateTime<Utc>>().unwrap() {
@@ -108,7 +112,10 @@ fn source_for(snapshot: &Snapshot) -> SourceDocument {
 
 /// The recorded version of the snapshot's date, or the nearest one within a minute.
 fn version_for(snapshot: &Snapshot) -> String {
-    let dir = corpus_dir().join("versions").join(&snapshot.service).join(&snapshot.terms_slug);
+    let dir = corpus_dir()
+        .join("versions")
+        .join(&snapshot.service)
+        .join(&snapshot.terms_slug);
     let nearest = sorted_entries(&dir)
         .into_iter()
         .map(|path| {
@@ -133,6 +140,7 @@ fn word_similarity(a: &str, b: &str) -> f32 {
 #[test]
 fn every_corpus_snapshot_extracts_to_the_text_ota_recorded_for_it() {
     let mut scores = Vec::new();
+    let mut identical = 0;
     for snapshot in snapshots() {
         if let Some((_, reason)) = SKIPPED.iter().find(|(key, _)| *key == snapshot.key) {
             println!("skipped  {}: {reason}", snapshot.key);
@@ -144,12 +152,25 @@ fn every_corpus_snapshot_extracts_to_the_text_ota_recorded_for_it() {
             .unwrap_or_else(|err| panic!("{}: {err}", snapshot.key));
         let expected = normalize_markdown(&version_for(&snapshot));
         let similarity = word_similarity(&text, &expected);
-        println!("{similarity:.4}   {}", snapshot.key);
+        let same = if text == expected { "identical" } else { "" };
+        println!("{similarity:.4}  {same:9}  {}", snapshot.key);
+        identical += usize::from(text == expected);
         scores.push((similarity, snapshot.key));
     }
     assert_eq!(scores.len(), 36, "36 of the 38 snapshots are checkable");
-    let worst = scores.iter().min_by(|a, b| a.0.total_cmp(&b.0)).expect("some scores");
-    println!("worst: {:.4} {}", worst.0, worst.1);
-    let failing: Vec<_> = scores.iter().filter(|(score, _)| *score < MIN_SIMILARITY).collect();
+    let worst = scores
+        .iter()
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .expect("some scores");
+    println!(
+        "worst: {:.4} {}; {identical} of {} identical",
+        worst.0,
+        worst.1,
+        scores.len()
+    );
+    let failing: Vec<_> = scores
+        .iter()
+        .filter(|(score, _)| *score < MIN_SIMILARITY)
+        .collect();
     assert!(failing.is_empty(), "below {MIN_SIMILARITY}: {failing:?}");
 }

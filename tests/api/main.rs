@@ -1,5 +1,6 @@
 //! The one integration-test binary: every feature is a module here.
 mod archive;
+mod catalog;
 mod cli;
 mod extract;
 mod helpers;

@@ -7,6 +7,7 @@
 
 mod history;
 mod parse;
+mod selector;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -148,8 +149,14 @@ mod tests {
     fn slugs_follow_the_corpus_folder_names() {
         assert_eq!(slug("Claude.ai"), "claude-ai");
         assert_eq!(slug("Terms of Service"), "terms-of-service");
-        assert_eq!(slug("Google Generative AI Services"), "google-generative-ai-services");
-        assert_eq!(slug("  In-App  Purchases Policy "), "in-app-purchases-policy");
+        assert_eq!(
+            slug("Google Generative AI Services"),
+            "google-generative-ai-services"
+        );
+        assert_eq!(
+            slug("  In-App  Purchases Policy "),
+            "in-app-purchases-policy"
+        );
         assert_eq!(slug("Anthropic (Claude)"), "anthropic-claude");
     }
 }

@@ -42,9 +42,8 @@ struct Normalizer {
 impl Normalizer {
     fn line(&mut self, line: &str) {
         let trimmed = line.trim();
-        if trimmed.is_empty() {
-            self.flush();
-        } else if trimmed.starts_with("```")
+        if trimmed.is_empty()
+            || trimmed.starts_with("```")
             || trimmed.starts_with("~~~")
             || is_rule(trimmed)
             || is_table_separator(trimmed)
@@ -54,13 +53,17 @@ impl Normalizer {
             self.heading(level, text);
         } else if trimmed.starts_with('|') {
             self.flush();
-            self.push(inline(trimmed), BlockKind::TableRow);
+            self.table_row(trimmed);
         } else if let Some((indent, marker, text)) = list_item(line) {
             self.flush();
             let text = format!("{}{marker} {}", "  ".repeat(indent / 4), inline(text));
             self.push(text, BlockKind::ListItem);
         } else if indent_of(line) >= 2 && self.paragraph.is_empty() && self.after_list() {
-            let text = format!("{}{}", "  ".repeat(indent_of(line).div_ceil(4)), inline(trimmed));
+            let text = format!(
+                "{}{}",
+                "  ".repeat(indent_of(line).div_ceil(4)),
+                inline(trimmed)
+            );
             self.push(text, BlockKind::ListItem);
         } else {
             self.paragraph.push(inline(trimmed));
@@ -73,8 +76,21 @@ impl Normalizer {
         self.push(text, BlockKind::Heading(level));
     }
 
+    /// GFM rows as canonical rows: `<br>` inside cells becomes a space, empty rows are dropped.
+    fn table_row(&mut self, row: &str) {
+        let row = ["<br>", "<br/>", "<br />", "<BR>"]
+            .iter()
+            .fold(row.to_owned(), |row, br| row.replace(br, " "));
+        let text = inline(&row);
+        if text.chars().any(|c| !matches!(c, '|' | ' ' | '\t')) {
+            self.push(text, BlockKind::TableRow);
+        }
+    }
+
     fn after_list(&self) -> bool {
-        self.blocks.last().is_some_and(|block| block.kind == BlockKind::ListItem)
+        self.blocks
+            .last()
+            .is_some_and(|block| block.kind == BlockKind::ListItem)
     }
 
     fn flush(&mut self) {
@@ -102,7 +118,10 @@ impl Normalizer {
 
 /// A list item with no text (`- ` or `3.`), as left by an empty link.
 fn is_bare_marker(item: &str) -> bool {
-    item == "-" || item.strip_suffix('.').is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+    item == "-"
+        || item
+            .strip_suffix('.')
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn strip_quote(line: &str) -> &str {
@@ -253,4 +272,3 @@ fn matching(chars: &[char], open: usize, left: char, right: char) -> Option<usiz
     }
     None
 }
-

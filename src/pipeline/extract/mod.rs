@@ -2,7 +2,7 @@
 //!
 //! Canonical text is Markdown-like: `#`…`######` headings, paragraphs one blank line apart,
 //! list items `- ` / `1. ` (nested ones indented by two spaces per level, no blank line between
-//! items), table rows `| a | b |`, `<br>` as a line break, bold as `**…**`, italics dropped,
+//! items, nor between adjacent lists), table rows `| a | b |`, `<br>` as a line break, bold as `**…**`, italics dropped,
 //! link text kept but targets dropped, images and scripts dropped; Unicode NFC, invisible
 //! characters removed, whitespace collapsed, lines trimmed, one final newline.
 //! [`normalize_markdown`] applies the same rules to Open Terms Archive's Markdown.
@@ -79,13 +79,21 @@ pub fn extract_css(html: &str, select: &str) -> Result<String, ExtractError> {
     extract_with(html, &[Selector::Css(select.to_owned())], &[])
 }
 
-fn extract_with(html: &str, select: &[Selector], remove: &[Selector]) -> Result<String, ExtractError> {
+fn extract_with(
+    html: &str,
+    select: &[Selector],
+    remove: &[Selector],
+) -> Result<String, ExtractError> {
     let document = Html::parse_document(html);
     let (roots, filter) = select::plan(&document, select, remove)?;
     let blocks = render::render(&roots, &filter);
     let text = text::assemble(&blocks);
     if text.is_empty() {
-        let selector = select.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+        let selector = select
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
         return Err(ExtractError::NoText { selector });
     }
     Ok(text)

@@ -15,10 +15,38 @@ const SKIPPED: &[&str] = &[
 
 /// Elements that start and end a block of text.
 const BLOCKS: &[&str] = &[
-    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
-    "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "header",
-    "hgroup", "hr", "html", "legend", "main", "menu", "nav", "p", "section", "summary", "tbody",
-    "tfoot", "thead",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "dd",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "legend",
+    "main",
+    "menu",
+    "nav",
+    "p",
+    "section",
+    "summary",
+    "tbody",
+    "tfoot",
+    "thead",
 ];
 
 /// Renders the selected roots into blocks.
@@ -61,15 +89,11 @@ struct Renderer<'f> {
 impl Renderer<'_> {
     fn node(&mut self, node: NodeRef<'_, Node>) {
         match node.value() {
-            Node::Text(text) => {
-                if self.filter.text_allowed(node.id(), self.include) {
-                    self.text(text);
-                }
+            Node::Text(text) if self.filter.text_allowed(node.id(), self.include) => {
+                self.text(text);
             }
-            Node::Element(element) => {
-                if !self.filter.is_removed(node.id()) {
-                    self.element(node, element.name());
-                }
+            Node::Element(element) if !self.filter.is_removed(node.id()) => {
+                self.element(node, element.name());
             }
             Node::Document | Node::Fragment => self.children(node),
             _ => {}
@@ -86,14 +110,15 @@ impl Renderer<'_> {
         if self.pre > 0 {
             self.inline.push_str(text);
         } else {
-            self.inline.extend(text.chars().map(|c| if c == '\n' { ' ' } else { c }));
+            self.inline
+                .extend(text.chars().map(|c| if c == '\n' { ' ' } else { c }));
         }
     }
 
     fn element(&mut self, node: NodeRef<'_, Node>, name: &str) {
         match name {
             _ if SKIPPED.contains(&name) => {}
-            "br" => self.inline.push('\n'),
+            "br" => self.line_break(),
             "strong" | "b" => self.strong(node),
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => self.heading(node, name),
             "ul" | "ol" => self.list(node, name),
@@ -107,6 +132,16 @@ impl Renderer<'_> {
             }
             _ if BLOCKS.contains(&name) => self.block(node),
             _ => self.children(node),
+        }
+    }
+
+    /// `<br>` ends a line; a second one in a row ends the paragraph, as in Markdown.
+    fn line_break(&mut self) {
+        let last_line = self.inline.rsplit('\n').next().unwrap_or_default();
+        if self.pre == 0 && self.inline.contains('\n') && last_line.trim().is_empty() {
+            self.flush(BlockKind::Paragraph);
+        } else {
+            self.inline.push('\n');
         }
     }
 
@@ -204,7 +239,7 @@ impl Renderer<'_> {
         self.cell -= 1;
         self.inline.clear();
         if cells.iter().any(|cell| !cell.is_empty()) {
-            let row = format!("| {} |", cells.join(" | "));
+            let row = clean_lines(&format!("| {} |", cells.join(" | ")));
             self.push(row, BlockKind::TableRow);
         }
     }

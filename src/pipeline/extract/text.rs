@@ -108,7 +108,8 @@ mod tests {
 
     #[test]
     fn invisible_characters_are_dropped_and_spaces_collapse() {
-        let raw = "  Zero\u{200B}width soft\u{00AD}hyphen\u{00A0}\u{00A0}nbsp \t tab\u{FEFF}  \n\n next ";
+        let raw =
+            "  Zero\u{200B}width soft\u{00AD}hyphen\u{00A0}\u{00A0}nbsp \t tab\u{FEFF}  \n\n next ";
         assert_eq!(clean_lines(raw), "Zerowidth softhyphen nbsp tab\nnext");
     }
 
@@ -134,6 +135,9 @@ mod tests {
             block("- b", BlockKind::ListItem),
             block("Outro", BlockKind::Paragraph),
         ];
-        assert_eq!(assemble(&blocks), "## Title\n\nIntro\n\n- a\n- b\n\nOutro\n");
+        assert_eq!(
+            assemble(&blocks),
+            "## Title\n\nIntro\n\n- a\n- b\n\nOutro\n"
+        );
     }
 }
