@@ -1,2 +1,3 @@
 //! Fetch, extract, segment, align, diff, classify: plain functions over plain data.
 pub mod extract;
+pub mod fetch;

@@ -1,11 +1,12 @@
 //! `TestApp`: the real application over a fresh database, with a catalogue folder of its own
 //! whose declarations point at a loopback `TestSite`.
-use std::{net::SocketAddr, path::Path};
+use std::{net::SocketAddr, path::Path, time::Duration};
 
 use clausewatch::{
     archive::{capture_document, catalog_sync::sync_catalog, CaptureReport},
     config::Config,
     db,
+    pipeline::fetch::{FetchConfig, Fetcher},
     startup::AppState,
 };
 use sqlx::PgPool;
@@ -19,6 +20,18 @@ pub struct TestApp {
     pub pool: PgPool,
     pub site: TestSite,
     pub catalog: TempDir,
+}
+
+/// Fetcher limits for tests: short timeouts and backoff so fault cases finish in seconds.
+pub fn test_fetch_config() -> FetchConfig {
+    let mut config = FetchConfig::new("http://127.0.0.1:9/");
+    config.allow_private = true;
+    config.per_host_spacing = Duration::ZERO;
+    config.connect_timeout = Duration::from_millis(500);
+    config.total_timeout = Duration::from_millis(1500);
+    config.retry_base = Duration::from_millis(50);
+    config.max_attempts = 2;
+    config
 }
 
 /// A configuration for tests: loopback fetching allowed, no spacing, its own catalogue folder.
@@ -38,7 +51,8 @@ impl TestApp {
         let catalog = TempDir::new().expect("a temporary catalogue folder");
         let mut config = test_config(catalog.path());
         config.base_url = "http://127.0.0.1:9/".parse().expect("a URL");
-        let state = AppState::from_pool(pool.clone(), config).expect("the app state builds");
+        let mut state = AppState::from_pool(pool.clone(), config).expect("the app state builds");
+        state.fetcher = Fetcher::new(test_fetch_config()).expect("the test fetcher builds");
         TestApp { state, pool, site, catalog }
     }
 

@@ -8,4 +8,6 @@ mod import;
 mod jobs;
 mod resilience;
 mod scale;
+mod fetch;
+mod site;
 mod support;
