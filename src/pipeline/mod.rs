@@ -1,1 +1,2 @@
 //! Fetch, extract, segment, align, diff, classify: plain functions over plain data.
+pub mod segment;
