@@ -1,3 +1,5 @@
 //! ClauseWatch: watches the terms of AI platforms, provision by provision.
+pub mod cli;
+pub mod corpus;
 pub mod domain;
 pub mod pipeline;

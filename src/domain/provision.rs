@@ -28,6 +28,11 @@ impl Provision {
             (Some(c), Some(t)) => format!("§{c} {t}"),
             (Some(c), None) => format!("§{c}"),
             (None, Some(t)) => t.clone(),
+            (None, None)
+                if !self.text.contains('\n') && self.text.split_whitespace().count() <= 12 =>
+            {
+                self.text.clone()
+            }
             (None, None) => match self.heading_path.last() {
                 Some(h) => format!("{h} (continued)"),
                 None => first_words(&self.text, 6),

@@ -1,2 +1,4 @@
 //! Fetch, extract, segment, align, diff, classify: plain functions over plain data.
+pub mod align;
+pub mod diff;
 pub mod segment;
