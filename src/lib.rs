@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod corpus;
 pub mod domain;
 pub mod jobs;
 pub mod metrics;

@@ -1,4 +1,5 @@
 //! Command-line commands, each a few lines over the library; `main.rs` only parses and calls.
 pub mod catalog;
+pub mod diff;
 pub mod fetch;
 pub mod import;

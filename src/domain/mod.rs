@@ -1,2 +1,3 @@
 //! Newtypes and plain data: no axum, no sqlx, no I/O.
 pub mod declaration;
+pub mod provision;

@@ -1,3 +1,6 @@
 //! Fetch, extract, segment, align, diff, classify: plain functions over plain data.
 pub mod extract;
 pub mod fetch;
+pub mod align;
+pub mod diff;
+pub mod segment;

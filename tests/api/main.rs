@@ -2,12 +2,13 @@
 mod archive;
 mod catalog;
 mod cli;
+mod differ;
 mod extract;
+mod fetch;
 mod helpers;
 mod import;
 mod jobs;
 mod resilience;
 mod scale;
-mod fetch;
 mod site;
 mod support;

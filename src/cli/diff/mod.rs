@@ -1,0 +1,193 @@
+//! `clausewatch diff OLD NEW`: provision-level diff of two files, or of many pairs.
+mod render;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use crate::pipeline::diff::{Change, diff_texts};
+
+/// Largest input file accepted, in bytes.
+pub const MAX_INPUT_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Arguments of `clausewatch diff`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DiffArgs {
+    /// The previous version (a text or Markdown file).
+    pub old: Option<PathBuf>,
+    /// The new version.
+    pub new: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// A file of `OLD<TAB>NEW` lines: prints one JSON line per pair instead.
+    #[arg(long)]
+    pub pairs: Option<PathBuf>,
+    /// CSS selector picking the document out of HTML inputs.
+    #[arg(long)]
+    pub select: Option<String>,
+}
+
+/// Output format of `clausewatch diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One block per provision change, word diff as `[-removed-]{+added+}`.
+    Text,
+    /// The change as JSON.
+    Json,
+    /// A self-contained HTML fragment with `<ins>` and `<del>`.
+    Html,
+}
+
+/// Outcome of a successful diff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiffStatus {
+    /// No provision changed (exit status 0).
+    Same,
+    /// Something changed, or with `--pairs` some pair changed or failed (exit status 1).
+    Different,
+}
+
+impl DiffStatus {
+    /// The process exit status: 0 for `Same`, 1 for `Different`.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Self::Same => 0,
+            Self::Different => 1,
+        }
+    }
+}
+
+/// Why `clausewatch diff` could not run (exit status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum DiffCliError {
+    /// Give two files or `--pairs`.
+    #[error("give two files to compare (OLD NEW) or --pairs FILE")]
+    Usage,
+    /// A file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A file is larger than [`MAX_INPUT_BYTES`].
+    #[error("{path} is larger than {max} bytes: not a terms document", max = MAX_INPUT_BYTES)]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A file is binary or not UTF-8.
+    #[error("{path} is not a text file (binary data or not UTF-8)")]
+    NotText {
+        /// The file.
+        path: PathBuf,
+    },
+    /// `--select` needs the HTML extractor, which this build lacks.
+    #[error("--select is not supported yet: this build has no HTML extractor")]
+    SelectUnsupported,
+    /// Writing the output failed.
+    #[error("cannot write the output: {0}")]
+    Write(#[from] std::io::Error),
+}
+
+impl DiffCliError {
+    /// The process exit status for errors: 2.
+    pub fn exit_code(&self) -> i32 {
+        2
+    }
+}
+
+/// Runs `clausewatch diff`, writing to `out`.
+pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<DiffStatus, DiffCliError> {
+    if args.select.is_some() {
+        return Err(DiffCliError::SelectUnsupported);
+    }
+    if let Some(pairs) = &args.pairs {
+        return run_pairs(pairs, out);
+    }
+    let (Some(old), Some(new)) = (&args.old, &args.new) else {
+        return Err(DiffCliError::Usage);
+    };
+    let change = diff_files(old, new)?;
+    match args.format {
+        Format::Text => render::text(&change, out)?,
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &change).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        Format::Html => render::html(&change, out)?,
+    }
+    Ok(if change.is_empty() {
+        DiffStatus::Same
+    } else {
+        DiffStatus::Different
+    })
+}
+
+/// Reads and diffs two files.
+pub fn diff_files(old: &Path, new: &Path) -> Result<Change, DiffCliError> {
+    let (a, b) = (read_text(old)?, read_text(new)?);
+    Ok(diff_texts(&a, &b))
+}
+
+/// Reads a text file of at most [`MAX_INPUT_BYTES`], refusing binary and non-UTF-8 data.
+pub fn read_text(path: &Path) -> Result<String, DiffCliError> {
+    let read_err = |source| DiffCliError::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(DiffCliError::TooLarge {
+            path: path.to_owned(),
+        });
+    }
+    if bytes.contains(&0) {
+        return Err(DiffCliError::NotText {
+            path: path.to_owned(),
+        });
+    }
+    String::from_utf8(bytes).map_err(|_| DiffCliError::NotText {
+        path: path.to_owned(),
+    })
+}
+
+/// One JSON line per `OLD<TAB>NEW` line of `list`; a bad pair yields an `error` line.
+fn run_pairs(list: &Path, out: &mut dyn Write) -> Result<DiffStatus, DiffCliError> {
+    let text = read_text(list)?;
+    let mut status = DiffStatus::Same;
+    for line in text
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        let (old, new) = line.split_once('\t').unwrap_or((line, ""));
+        let record = if new.is_empty() {
+            status = DiffStatus::Different;
+            serde_json::json!({"old": old, "new": new, "error": "expected OLD<TAB>NEW"})
+        } else {
+            match diff_files(Path::new(old), Path::new(new)) {
+                Ok(change) => {
+                    if !change.is_empty() {
+                        status = DiffStatus::Different;
+                    }
+                    serde_json::json!({
+                        "old": old, "new": new, "class": change.class,
+                        "changes": change.provisions.len(), "summary": change.summary(),
+                    })
+                }
+                Err(e) => {
+                    status = DiffStatus::Different;
+                    serde_json::json!({"old": old, "new": new, "error": e.to_string()})
+                }
+            }
+        };
+        writeln!(out, "{record}")?;
+    }
+    Ok(status)
+}

@@ -1,0 +1,156 @@
+//! Text and HTML renderings of a change.
+use std::io::{self, Write};
+
+use crate::pipeline::diff::{Change, ChangeClass, ChangeKind, ProvisionChange, WordOp};
+
+/// Words of unchanged context kept on each side of an edit.
+const CONTEXT_WORDS: usize = 12;
+
+fn kind_name(kind: ChangeKind) -> &'static str {
+    match kind {
+        ChangeKind::Added => "added",
+        ChangeKind::Removed => "removed",
+        ChangeKind::Modified => "modified",
+        ChangeKind::Moved => "moved",
+        ChangeKind::Renumbered => "renumbered",
+    }
+}
+
+fn class_name(class: ChangeClass) -> &'static str {
+    match class {
+        ChangeClass::Substantive => "substantive",
+        ChangeClass::Metadata => "metadata",
+        ChangeClass::Cosmetic => "cosmetic",
+    }
+}
+
+/// Unchanged text shortened to its first and last words around an elision.
+fn context(text: &str, first: bool, last: bool) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() <= 2 * CONTEXT_WORDS {
+        return text.to_owned();
+    }
+    let lead = if first {
+        String::new()
+    } else {
+        format!("{} ", words[..CONTEXT_WORDS].join(" "))
+    };
+    let tail = if last {
+        String::new()
+    } else {
+        format!(" {}", words[words.len() - CONTEXT_WORDS..].join(" "))
+    };
+    format!("{lead}…{tail}")
+}
+
+/// The word diff with `[-removed-]{+added+}` markers, unchanged stretches shortened.
+fn word_line(words: &[WordOp], mark: impl Fn(&WordOp) -> String) -> String {
+    let n = words.len();
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| match w {
+            WordOp::Equal(s) => mark(&WordOp::Equal(context(s, i == 0, i + 1 == n))),
+            other => mark(other),
+        })
+        .collect()
+}
+
+/// Writes one block per provision change.
+pub(super) fn text(change: &Change, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{}", change.summary())?;
+    for p in &change.provisions {
+        writeln!(
+            out,
+            "\n{} {} [{}]",
+            kind_name(p.kind),
+            p.label,
+            class_name(p.class)
+        )?;
+        writeln!(out, "  {}", p.summary)?;
+        if !p.words.is_empty() {
+            let line = word_line(&p.words, |w| match w {
+                WordOp::Insert(s) => format!("{{+{s}+}}"),
+                WordOp::Delete(s) => format!("[-{s}-]"),
+                WordOp::Equal(s) => s.clone(),
+            });
+            writeln!(out, "  {}", line.replace('\n', "\n  "))?;
+        }
+    }
+    Ok(())
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub(super) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn html_block(p: &ProvisionChange) -> String {
+    let words = word_line(&p.words, |w| match w {
+        WordOp::Insert(s) => format!("<ins>{}</ins>", escape(s)),
+        WordOp::Delete(s) => format!("<del>{}</del>", escape(s)),
+        WordOp::Equal(s) => escape(s),
+    });
+    let words = if p.words.is_empty() {
+        String::new()
+    } else {
+        format!("<p class=\"words\">{words}</p>")
+    };
+    format!(
+        "<section class=\"change {kind} {class}\" id=\"{key}\"><h3>{kind_cap} · {label}</h3><p>{summary}</p>{words}</section>\n",
+        kind = kind_name(p.kind),
+        class = class_name(p.class),
+        key = escape(&p.key),
+        kind_cap = kind_name(p.kind),
+        label = escape(&p.label),
+        summary = escape(&p.summary),
+    )
+}
+
+/// Writes a self-contained HTML fragment; every piece of document text is escaped.
+pub(super) fn html(change: &Change, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "<div class=\"clausewatch-diff\"><style>.clausewatch-diff ins{{background:#dfd}}.clausewatch-diff del{{background:#fdd}}.clausewatch-diff .words{{white-space:pre-wrap}}</style>"
+    )?;
+    writeln!(
+        out,
+        "<p class=\"summary\">{}</p>",
+        escape(&change.summary())
+    )?;
+    for p in &change.provisions {
+        out.write_all(html_block(p).as_bytes())?;
+    }
+    writeln!(out, "</div>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::diff::diff_texts;
+
+    #[test]
+    fn html_escapes_document_text_and_marks_insertions() {
+        let change = diff_texts(
+            "# A\n\nKeep <b> & this.",
+            "# A\n\nKeep <b> & this <script>.",
+        );
+        let mut out = Vec::new();
+        html(&change, &mut out).expect("writes to memory");
+        let html = String::from_utf8(out).expect("UTF-8");
+        assert!(html.contains("&lt;b&gt; &amp;"), "{html}");
+        assert!(html.contains("<ins>"), "{html}");
+        assert!(!html.contains("<script>"), "{html}");
+    }
+}

@@ -1,0 +1,173 @@
+//! Inline clean-up (links, escapes, bullets, whitespace), clause numbers and date stamps.
+use std::sync::LazyLock;
+
+use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
+
+use super::blocks::strip_emphasis;
+
+fn re(pattern: &str) -> Regex {
+    // The patterns are constants checked by the unit tests; an invalid one is a programming error.
+    Regex::new(pattern).unwrap_or_else(|e| panic!("invalid built-in pattern {pattern}: {e}"))
+}
+
+static IMAGE: LazyLock<Regex> = LazyLock::new(|| re(r"!\[[^\]]*\]\((?:[^()]|\([^()]*\))*\)"));
+static LINK: LazyLock<Regex> = LazyLock::new(|| re(r"\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)"));
+static ESCAPE: LazyLock<Regex> = LazyLock::new(|| re(r"\\([!-/:-@\[-`{-~])"));
+static BULLET: LazyLock<Regex> = LazyLock::new(|| re(r"^[*+•-]\s+"));
+static SPACES: LazyLock<Regex> = LazyLock::new(|| re(r"\s+"));
+static CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?i:(?:section|article|clause|part)\s+)?(\d+(?:\.\d+)*)(?:\.|\))?(?:\s+|$)(.*)$")
+});
+static LETTER_CLAUSE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\(?([a-z]|[ivx]{1,4}|\d{1,3})\)\s+(.*)$"));
+static ROMAN_CLAUSE: LazyLock<Regex> = LazyLock::new(|| re(r"^([IVX]{1,5})\.\s+(.*)$"));
+
+const MONTHS: &str = "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|\
+sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|janvier|f[ée]vrier|mars|avril|mai|juin|juillet|\
+ao[uû]t|septembre|octobre|novembre|d[ée]cembre|januar|februar|m[äa]rz|juni|juli|oktober|dezember)";
+
+/// Dates in the formats terms pages use: ISO, numeric, "May 27, 2026", "27 May 2026", "May 2026".
+pub(crate) static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)\b(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th|er)?\.?\s+(?:of\s+)?{MONTHS}\.?,?\s+\d{{4}}|{MONTHS}\.?,?\s+\d{{4}})\b"
+    ))
+});
+static STAMP_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:last\s+(?:updated|modified|revised|changed|reviewed)|updated|effective|revised|modified|published|dated?|version|mis\s+à\s+jour|en\s+vigueur|stand|gültig)\b",
+    )
+});
+
+/// Longest line, in words, that can be a date stamp.
+const MAX_STAMP_WORDS: usize = 20;
+
+/// Cleans inline Markdown: drops images and link targets, unescapes, normalises bullets,
+/// invisible characters and whitespace (NFC). Keeps one line per input line, no blank lines.
+pub(crate) fn clean_inline(text: &str) -> String {
+    let text: String = text
+        .nfc()
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
+            )
+        })
+        .map(|c| if c == '\u{a0}' { ' ' } else { c })
+        .collect();
+    let text = IMAGE.replace_all(&text, "");
+    let text = LINK.replace_all(&text, "$1");
+    let text = ESCAPE.replace_all(&text, "$1");
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let line = SPACES.replace_all(line.trim(), " ");
+        let line = BULLET.replace(&line, "- ");
+        if line.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&line);
+    }
+    out
+}
+
+/// Splits a heading into its clause number and title: `12. Miscellaneous` → (`12`, `Miscellaneous`).
+pub(crate) fn split_clause(heading: &str) -> (Option<String>, String) {
+    let found = CLAUSE
+        .captures(heading)
+        .map(|c| (c[1].to_owned(), c[2].to_owned()))
+        .or_else(|| {
+            LETTER_CLAUSE
+                .captures(heading)
+                .map(|c| (format!("({})", &c[1]), c[2].to_owned()))
+        })
+        .or_else(|| {
+            ROMAN_CLAUSE
+                .captures(heading)
+                .map(|c| (c[1].to_owned(), c[2].to_owned()))
+        });
+    match found {
+        Some((clause, rest)) => {
+            let title = rest
+                .trim_start_matches(['-', '–', '—', ':', '.', ' '])
+                .trim();
+            let title = if title.is_empty() {
+                heading.trim()
+            } else {
+                title
+            };
+            (Some(clause), title.to_owned())
+        }
+        None => (None, heading.trim().to_owned()),
+    }
+}
+
+/// A short line that states when the document was updated or takes effect, with a date.
+pub(crate) fn is_date_stamp(line: &str) -> bool {
+    !line.contains('\n')
+        && line.split_whitespace().count() <= MAX_STAMP_WORDS
+        && STAMP_WORDS.is_match(line)
+        && DATE.is_match(line)
+}
+
+/// Replaces dates in date-stamp lines with a placeholder; other lines are kept as they are.
+pub(crate) fn mask_stamp_dates(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            if is_date_stamp(&strip_emphasis(line)) {
+                DATE.replace_all(line, "<date>").into_owned()
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_images_anchors_and_escapes_are_cleaned() {
+        let raw = "12\\. Misc[](#h_01J) see [the policy](https://x.y/a_(b)) ![](/i.png)\n*   item";
+        assert_eq!(clean_inline(raw), "12. Misc see the policy\n- item");
+    }
+
+    #[test]
+    fn clause_numbers_are_split_from_titles() {
+        assert_eq!(
+            split_clause("4.2 Use of Materials"),
+            (Some("4.2".into()), "Use of Materials".into())
+        );
+        assert_eq!(
+            split_clause("Section 3 – Fees"),
+            (Some("3".into()), "Fees".into())
+        );
+        assert_eq!(
+            split_clause("(a) Scope"),
+            (Some("(a)".into()), "Scope".into())
+        );
+        assert_eq!(split_clause("Privacy"), (None, "Privacy".into()));
+    }
+
+    #[test]
+    fn date_stamps_in_many_formats_are_recognised() {
+        for line in [
+            "Last Updated: 2024-10-01 (past versions)",
+            "Version Effective Date: May 27, 2026",
+            "Effective: February 14, 2025",
+            "Updated on 3 March 2025",
+            "Last modified 03/04/2025",
+            "Effective as of January 2024",
+        ] {
+            assert!(is_date_stamp(line), "{line}");
+        }
+        assert!(!is_date_stamp(
+            "We may update these Terms from time to time."
+        ));
+        assert!(!is_date_stamp("Effective communication matters to us."));
+    }
+}
