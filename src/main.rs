@@ -27,6 +27,8 @@ enum Command {
     Fetch(cli::fetch::FetchArgs),
     /// Import Open Terms Archive history (a versions folder or an OTA git clone).
     ImportOta { path: PathBuf },
+    /// Diff two local files provision by provision (exit 0 same, 1 different, 2 error).
+    Diff(cli::diff::DiffArgs),
     /// Recompute provisions, lineages and changes of stored history (after a segmenter change).
     Rediff {
         /// Only documents with this slug.
@@ -82,6 +84,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ImportOta { path } => {
             let state = AppState::connect(cli.config).await?;
             cli::import::run(&state, &path, &mut out).await?;
+        }
+        Command::Diff(args) => {
+            return match cli::diff::run(&args, &mut out) {
+                Ok(status) => Ok(ExitCode::from(status.exit_code() as u8)),
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    Ok(ExitCode::from(error.exit_code() as u8))
+                }
+            };
         }
         Command::Rediff { document } => {
             let state = AppState::connect(cli.config).await?;

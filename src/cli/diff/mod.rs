@@ -83,9 +83,9 @@ pub enum DiffCliError {
         /// The file.
         path: PathBuf,
     },
-    /// `--select` needs the HTML extractor, which this build lacks.
-    #[error("--select is not supported yet: this build has no HTML extractor")]
-    SelectUnsupported,
+    /// `--select` could not pick the document out of an HTML file.
+    #[error("{}: {reason}", path.display())]
+    Extract { path: PathBuf, reason: String },
     /// Writing the output failed.
     #[error("cannot write the output: {0}")]
     Write(#[from] std::io::Error),
@@ -100,16 +100,13 @@ impl DiffCliError {
 
 /// Runs `clausewatch diff`, writing to `out`.
 pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<DiffStatus, DiffCliError> {
-    if args.select.is_some() {
-        return Err(DiffCliError::SelectUnsupported);
-    }
     if let Some(pairs) = &args.pairs {
         return run_pairs(pairs, out);
     }
     let (Some(old), Some(new)) = (&args.old, &args.new) else {
         return Err(DiffCliError::Usage);
     };
-    let change = diff_files(old, new)?;
+    let change = diff_files(old, new, args.select.as_deref())?;
     match args.format {
         Format::Text => render::text(&change, out)?,
         Format::Json => {
@@ -125,10 +122,19 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<DiffStatus, DiffCliEr
     })
 }
 
-/// Reads and diffs two files.
-pub fn diff_files(old: &Path, new: &Path) -> Result<Change, DiffCliError> {
-    let (a, b) = (read_text(old)?, read_text(new)?);
+/// Reads and diffs two files; with `select`, both are HTML and go through the extractor.
+pub fn diff_files(old: &Path, new: &Path, select: Option<&str>) -> Result<Change, DiffCliError> {
+    let (a, b) = (read_document(old, select)?, read_document(new, select)?);
     Ok(diff_texts(&a, &b))
+}
+
+fn read_document(path: &Path, select: Option<&str>) -> Result<String, DiffCliError> {
+    let text = read_text(path)?;
+    match select {
+        None => Ok(text),
+        Some(css) => crate::pipeline::extract::extract_css(&text, css)
+            .map_err(|e| DiffCliError::Extract { path: path.to_owned(), reason: e.to_string() }),
+    }
 }
 
 /// Reads a text file of at most [`MAX_INPUT_BYTES`], refusing binary and non-UTF-8 data.
@@ -171,7 +177,7 @@ fn run_pairs(list: &Path, out: &mut dyn Write) -> Result<DiffStatus, DiffCliErro
             status = DiffStatus::Different;
             serde_json::json!({"old": old, "new": new, "error": "expected OLD<TAB>NEW"})
         } else {
-            match diff_files(Path::new(old), Path::new(new)) {
+            match diff_files(Path::new(old), Path::new(new), None) {
                 Ok(change) => {
                     if !change.is_empty() {
                         status = DiffStatus::Different;
