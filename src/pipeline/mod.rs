@@ -1,1 +1,3 @@
 //! Fetch, extract, segment, align, diff, classify: plain functions over plain data.
+pub mod analyse;
+pub mod classify;
