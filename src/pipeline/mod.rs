@@ -1,6 +1,8 @@
 //! Fetch, extract, segment, align, diff, classify: plain functions over plain data.
+pub mod align;
+pub mod analyse;
+pub mod classify;
+pub mod diff;
 pub mod extract;
 pub mod fetch;
-pub mod align;
-pub mod diff;
 pub mod segment;

@@ -1,6 +1,7 @@
 //! The one integration-test binary: every feature is a module here.
 mod archive;
 mod catalog;
+mod classify;
 mod cli;
 mod differ;
 mod extract;

@@ -1,0 +1,63 @@
+use super::*;
+
+fn classify(text: &str) -> Vec<TopicMatch> {
+    Classifier::new(Taxonomy::builtin()).classify(&[], text)
+}
+
+fn topics(text: &str) -> Vec<String> {
+    classify(text).into_iter().map(|m| m.topic).collect()
+}
+
+#[test]
+fn an_arbitration_clause_is_tagged_with_its_evidence() {
+    let found = classify("Any dispute between us will be settled by binding arbitration.");
+    let first = &found[0];
+    assert_eq!(first.topic, "arbitration");
+    assert!(
+        first
+            .evidence
+            .iter()
+            .any(|e| e.eq_ignore_ascii_case("arbitration"))
+    );
+    assert!(first.confidence >= 0.5 && first.confidence <= 1.0);
+}
+
+#[test]
+fn a_training_sentence_is_tagged_ai_training() {
+    let text = "We may use the content you provide to train and improve our models.";
+    assert!(topics(text).contains(&"ai-training".to_owned()));
+}
+
+#[test]
+fn a_sentence_about_nothing_in_particular_gets_no_topic() {
+    assert!(topics("Welcome to our website. We hope you enjoy your visit.").is_empty());
+}
+
+#[test]
+fn a_heading_alone_adds_half_weight() {
+    let classifier = Classifier::new(Taxonomy::builtin());
+    let heading = vec!["Indemnification".to_owned()];
+    assert!(
+        classifier
+            .classify(&heading, "You agree to the following.")
+            .is_empty()
+    );
+    let found = classifier.classify(&heading, "You agree to indemnify us.");
+    assert_eq!(found[0].topic, "indemnification");
+}
+
+#[test]
+fn results_are_sorted_by_confidence_and_deterministic() {
+    let text = "These Terms are governed by the laws of Ireland and disputes go to the courts of \
+                Dublin, which have exclusive jurisdiction. We may change these Terms.";
+    let first = classify(text);
+    assert_eq!(first, classify(text));
+    assert!(first.windows(2).all(|w| w[0].confidence >= w[1].confidence));
+    assert_eq!(first[0].topic, "governing-law");
+}
+
+#[test]
+fn the_classifier_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Classifier>();
+}
