@@ -7,7 +7,11 @@ use sqlx::{PgConnection, PgPool};
 
 use crate::db::{self, provisions::ChangeRefs, versions::VersionRow};
 use crate::domain::provision::Provision;
-use crate::pipeline::{diff, segment::segment};
+use crate::pipeline::{
+    classify::{Classifier, TopicMatch},
+    diff,
+    segment::segment,
+};
 
 /// What storing a version's provisions did.
 #[derive(Debug, Clone)]
@@ -85,6 +89,7 @@ pub async fn store_provisions(
     let mut fresh = lineages.take(conn, document_id, missing).await?.into_iter();
     let new_lineages: Vec<i64> = new_lineages.into_iter().map(|l| l.or_else(|| fresh.next()).unwrap_or_default()).collect();
     let new_ids = db::provisions::insert_provisions(conn, version_id, &new, &new_lineages).await?;
+    store_topics(conn, &new, &new_ids).await?;
     let mut stored = Stored { provisions: new.len(), change: None };
     if let Some(prev) = previous.filter(|_| !change.is_empty() && !old_rows.is_empty()) {
         let old_ids: Vec<i64> = old_rows.iter().map(|r| r.provision_id).collect();
@@ -101,6 +106,18 @@ pub async fn store_provisions(
         stored.change = Some((change_id, change.class, change.summary()));
     }
     Ok(stored)
+}
+
+/// Classifies each provision and stores its topics with the evidence.
+async fn store_topics(conn: &mut PgConnection, provisions: &[Provision], ids: &[i64]) -> Result<(), sqlx::Error> {
+    let classifier = Classifier::builtin();
+    let matches: Vec<(i64, Vec<TopicMatch>)> =
+        provisions.iter().zip(ids).map(|(p, id)| (*id, classifier.classify(&p.heading_path, &p.text))).collect();
+    let rows: Vec<(i64, &str, f32, &[String])> = matches
+        .iter()
+        .flat_map(|(id, ms)| ms.iter().map(move |m| (*id, m.topic.as_str(), m.confidence, m.evidence.as_slice())))
+        .collect();
+    db::provisions::insert_topics(conn, &rows).await
 }
 
 /// What a rediff did.

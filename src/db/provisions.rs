@@ -177,3 +177,31 @@ pub async fn clear_document(conn: &mut PgConnection, document_id: i64) -> Result
         .fetch_all(conn)
         .await
 }
+
+/// Stores the topics of provisions: `(provision id, topic slug, confidence, evidence)`.
+pub async fn insert_topics(
+    conn: &mut PgConnection,
+    topics: &[(i64, &str, f32, &[String])],
+) -> Result<(), sqlx::Error> {
+    if topics.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = topics.iter().map(|t| t.0).collect();
+    let slugs: Vec<&str> = topics.iter().map(|t| t.1).collect();
+    let confidences: Vec<f32> = topics.iter().map(|t| t.2.clamp(0.01, 1.0)).collect();
+    // Ragged arrays cannot be bound: each provision's evidence travels as one JSON string.
+    let evidence: Vec<String> = topics.iter().map(|t| serde_json::to_string(t.3).unwrap_or_default()).collect();
+    sqlx::query(
+        "insert into provision_topics (provision_id, topic, confidence, evidence)
+         select p, t, c, array(select jsonb_array_elements_text(e::jsonb))
+         from unnest($1::bigint[], $2::text[], $3::real[], $4::text[]) as u(p, t, c, e)
+         on conflict do nothing",
+    )
+    .bind(&ids)
+    .bind(&slugs)
+    .bind(&confidences)
+    .bind(&evidence)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}

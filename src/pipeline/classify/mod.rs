@@ -40,6 +40,12 @@ pub struct Classifier {
 }
 
 impl Classifier {
+    /// The classifier of the built-in taxonomy, compiled once per process.
+    pub fn builtin() -> &'static Classifier {
+        static BUILTIN: std::sync::LazyLock<Classifier> = std::sync::LazyLock::new(|| Classifier::new(Taxonomy::builtin()));
+        &BUILTIN
+    }
+
     /// Compiles the detection rules of every topic. Patterns that do not compile are skipped
     /// (they cannot occur in a taxonomy that passed [`Taxonomy::parse`]).
     pub fn new(taxonomy: &Taxonomy) -> Classifier {
