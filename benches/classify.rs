@@ -8,10 +8,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// (heading path, paragraph text) of every paragraph of every latest version.
 fn paragraphs() -> Vec<(Vec<String>, String)> {
-    let root = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpus/versions"
-    ));
+    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/versions"));
     let mut out = Vec::new();
     for latest in latest_versions(&root) {
         let Ok(text) = std::fs::read_to_string(&latest) else {
@@ -60,17 +57,10 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("classify");
     group.throughput(Throughput::Elements(paragraphs.len() as u64));
     group.bench_function("latest corpus paragraphs", |b| {
-        b.iter(|| {
-            paragraphs
-                .iter()
-                .map(|(heading, text)| classifier.classify(heading, text).len())
-                .sum::<usize>()
-        })
+        b.iter(|| paragraphs.iter().map(|(heading, text)| classifier.classify(heading, text).len()).sum::<usize>())
     });
     group.finish();
-    c.bench_function("compile classifier", |b| {
-        b.iter(|| Classifier::new(Taxonomy::builtin()))
-    });
+    c.bench_function("compile classifier", |b| b.iter(|| Classifier::new(Taxonomy::builtin())));
 }
 
 criterion_group!(benches, bench);

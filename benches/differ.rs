@@ -24,10 +24,7 @@ fn is(path: &Path, needle: &str) -> bool {
 
 fn differ(c: &mut Criterion) {
     let pairs = consecutive_pairs(&corpus()).expect("corpus manifest");
-    let texts: Vec<(PathBuf, String, String)> = pairs
-        .iter()
-        .map(|(a, b)| (b.clone(), read(a), read(b)))
-        .collect();
+    let texts: Vec<(PathBuf, String, String)> = pairs.iter().map(|(a, b)| (b.clone(), read(a), read(b))).collect();
     let chatgpt = texts
         .iter()
         .find(|(b, _, _)| is(b, "chatgpt/terms-of-service/2026-07-25"))

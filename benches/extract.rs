@@ -11,10 +11,8 @@ fn corpus() -> PathBuf {
 }
 
 fn entries(dir: &Path) -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("corpus folder is readable")
-        .map(|entry| entry.expect("entry").path())
-        .collect();
+    let mut paths: Vec<PathBuf> =
+        std::fs::read_dir(dir).expect("corpus folder is readable").map(|entry| entry.expect("entry").path()).collect();
     paths.sort();
     paths
 }
@@ -24,28 +22,15 @@ fn entries(dir: &Path) -> Vec<PathBuf> {
 fn snapshots() -> Vec<(String, SourceDocument)> {
     let mut found = Vec::new();
     for service in entries(&corpus().join("snapshots")) {
-        let name = service
-            .file_name()
-            .expect("name")
-            .to_string_lossy()
-            .into_owned();
-        let json = std::fs::read_to_string(corpus().join(format!("declarations/{name}.json")))
-            .expect("declaration");
+        let name = service.file_name().expect("name").to_string_lossy().into_owned();
+        let json = std::fs::read_to_string(corpus().join(format!("declarations/{name}.json"))).expect("declaration");
         let declaration = Declaration::parse(&json).expect("declaration parses");
         for terms_dir in entries(&service) {
-            let terms_slug = terms_dir
-                .file_name()
-                .expect("name")
-                .to_string_lossy()
-                .into_owned();
-            let (_, terms) = declaration
-                .terms
-                .iter()
-                .find(|(terms_type, _)| slug(terms_type) == terms_slug)
-                .expect("terms type");
+            let terms_slug = terms_dir.file_name().expect("name").to_string_lossy().into_owned();
+            let (_, terms) =
+                declaration.terms.iter().find(|(terms_type, _)| slug(terms_type) == terms_slug).expect("terms type");
             for path in entries(&terms_dir) {
-                let html =
-                    String::from_utf8_lossy(&std::fs::read(&path).expect("snapshot")).into_owned();
+                let html = String::from_utf8_lossy(&std::fs::read(&path).expect("snapshot")).into_owned();
                 let mut source = terms.sources[0].clone();
                 if extract(&html, &source).is_err() {
                     source.select = vec![Selector::Css("body".to_owned())];
@@ -59,20 +44,12 @@ fn snapshots() -> Vec<(String, SourceDocument)> {
 
 fn bench_extract(c: &mut Criterion) {
     let all = snapshots();
-    let largest = all
-        .iter()
-        .max_by_key(|(html, _)| html.len())
-        .expect("snapshots")
-        .clone();
+    let largest = all.iter().max_by_key(|(html, _)| html.len()).expect("snapshots").clone();
     c.bench_function("extract largest snapshot", |b| {
         b.iter(|| extract(&largest.0, &largest.1).expect("extracts"));
     });
     c.bench_function("extract all 38 snapshots", |b| {
-        b.iter(|| {
-            all.iter()
-                .map(|(html, source)| extract(html, source).map_or(0, |text| text.len()))
-                .sum::<usize>()
-        });
+        b.iter(|| all.iter().map(|(html, source)| extract(html, source).map_or(0, |text| text.len())).sum::<usize>());
     });
 }
 

@@ -32,20 +32,14 @@ pub struct CorpusDocument {
 /// Every document in the manifest at `corpus/MANIFEST.tsv`, versions in `source_index` order.
 pub fn documents(corpus: &Path) -> Result<Vec<CorpusDocument>, CorpusError> {
     let manifest = corpus.join("MANIFEST.tsv");
-    let text = std::fs::read_to_string(&manifest).map_err(|source| CorpusError::Read {
-        path: manifest.clone(),
-        source,
-    })?;
+    let text =
+        std::fs::read_to_string(&manifest).map_err(|source| CorpusError::Read { path: manifest.clone(), source })?;
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap_or_default().split('\t').collect();
     let col = |name: &str| header.iter().position(|h| *h == name);
-    let (Some(service), Some(terms), Some(kind), Some(path), Some(index)) = (
-        col("service"),
-        col("terms_type"),
-        col("kind"),
-        col("path"),
-        col("source_index"),
-    ) else {
+    let (Some(service), Some(terms), Some(kind), Some(path), Some(index)) =
+        (col("service"), col("terms_type"), col("kind"), col("path"), col("source_index"))
+    else {
         return Err(CorpusError::Columns(manifest));
     };
     let mut docs: BTreeMap<(String, String), Vec<(u64, PathBuf)>> = BTreeMap::new();
@@ -55,11 +49,7 @@ pub fn documents(corpus: &Path) -> Result<Vec<CorpusDocument>, CorpusError> {
         if field(kind) != "version" {
             continue;
         }
-        let position = field(index)
-            .split('/')
-            .next()
-            .and_then(|k| k.parse().ok())
-            .unwrap_or(u64::MAX);
+        let position = field(index).split('/').next().and_then(|k| k.parse().ok()).unwrap_or(u64::MAX);
         docs.entry((field(service).to_owned(), field(terms).to_owned()))
             .or_default()
             .push((position, corpus.join(field(path))));
@@ -68,11 +58,7 @@ pub fn documents(corpus: &Path) -> Result<Vec<CorpusDocument>, CorpusError> {
         .into_iter()
         .map(|((service, terms_type), mut versions)| {
             versions.sort();
-            CorpusDocument {
-                service,
-                terms_type,
-                versions: versions.into_iter().map(|(_, p)| p).collect(),
-            }
+            CorpusDocument { service, terms_type, versions: versions.into_iter().map(|(_, p)| p).collect() }
         })
         .collect())
 }
@@ -81,11 +67,6 @@ pub fn documents(corpus: &Path) -> Result<Vec<CorpusDocument>, CorpusError> {
 pub fn consecutive_pairs(corpus: &Path) -> Result<Vec<(PathBuf, PathBuf)>, CorpusError> {
     Ok(documents(corpus)?
         .into_iter()
-        .flat_map(|d| {
-            d.versions
-                .windows(2)
-                .map(|w| (w[0].clone(), w[1].clone()))
-                .collect::<Vec<_>>()
-        })
+        .flat_map(|d| d.versions.windows(2).map(|w| (w[0].clone(), w[1].clone())).collect::<Vec<_>>())
         .collect())
 }

@@ -2,7 +2,12 @@
 use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
-use clausewatch::{cli, config::Config, startup::{self, AppState, Roles}, telemetry};
+use clausewatch::{
+    cli,
+    config::Config,
+    startup::{self, AppState, Roles},
+    telemetry,
+};
 
 #[derive(Parser)]
 #[command(name = "clausewatch", version, about = "Watches the terms of AI platforms, provision by provision")]
@@ -97,7 +102,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rediff { document } => {
             let state = AppState::connect(cli.config).await?;
             let report = clausewatch::archive::changes::rediff(&state.pool, document.as_deref()).await?;
-            println!("{} documents, {} versions: {} changes recomputed", report.documents, report.versions, report.changes);
+            println!(
+                "{} documents, {} versions: {} changes recomputed",
+                report.documents, report.versions, report.changes
+            );
         }
         Command::Catalog { command: CatalogCommand::Check { dir } } => {
             let dir = dir.unwrap_or(cli.config.catalog_dir);

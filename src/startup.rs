@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
-use crate::jobs::{scheduler, worker, JobContext, Shutdown};
+use crate::jobs::{JobContext, Shutdown, scheduler, worker};
 use crate::pipeline::fetch::{FetchConfig, Fetcher};
 use crate::web;
 
@@ -56,7 +56,12 @@ pub struct Roles {
 
 /// Runs the chosen parts until `stop` resolves, then shuts down gracefully: the web server
 /// finishes in-flight requests and each worker finishes its job.
-pub async fn run(state: AppState, listener: Option<TcpListener>, roles: Roles, stop: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+pub async fn run(
+    state: AppState,
+    listener: Option<TcpListener>,
+    roles: Roles,
+    stop: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let (stop_tx, shutdown) = Shutdown::new();
     let mut tasks = tokio::task::JoinSet::new();
     if roles.web {

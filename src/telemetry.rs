@@ -1,5 +1,5 @@
 //! Logging, set up once.
-use tracing_subscriber::{fmt, EnvFilter};
+use tracing_subscriber::{EnvFilter, fmt};
 
 use crate::config::LogFormat;
 

@@ -100,7 +100,8 @@ async fn store_pages(
     };
     if let Some(suspicion) = suspicion {
         let message = suspicion.to_string();
-        let mut event = failure_event(doc.document_id, status, suspicion.kind(), &message, snapshot_id, attempts, started);
+        let mut event =
+            failure_event(doc.document_id, status, suspicion.kind(), &message, snapshot_id, attempts, started);
         event.outcome = Outcome::Suspect;
         db::fetch_events::insert_fetch_event(&mut tx, &event).await?;
         tx.commit().await?;
@@ -112,7 +113,11 @@ async fn store_pages(
     let (outcome, version_id, detail) = match latest {
         Some(latest) if latest.sha256 == sha256 => {
             db::versions::insert_verification(&mut tx, doc.document_id, latest.version_id, snapshot_id).await?;
-            (Outcome::Unchanged, latest.version_id, format!("unchanged since {}", latest.captured_at.format("%Y-%m-%d")))
+            (
+                Outcome::Unchanged,
+                latest.version_id,
+                format!("unchanged since {}", latest.captured_at.format("%Y-%m-%d")),
+            )
         }
         previous => {
             let new = NewVersion {
@@ -126,12 +131,15 @@ async fn store_pages(
             let version_id = db::versions::insert_version(&mut tx, &new)
                 .await?
                 .context("a version with this text and time already exists")?;
-            let stored = super::changes::after_new_version(&mut tx, doc.document_id, previous.as_ref(), version_id, &text).await?;
+            let stored =
+                super::changes::after_new_version(&mut tx, doc.document_id, previous.as_ref(), version_id, &text)
+                    .await?;
             (Outcome::NewVersion, version_id, stored.note())
         }
     };
     if let Some(page) = pages.first().filter(|_| pages.len() == 1) {
-        db::documents::set_validators(&mut tx, doc.document_id, page.etag.as_deref(), page.last_modified.as_deref()).await?;
+        db::documents::set_validators(&mut tx, doc.document_id, page.etag.as_deref(), page.last_modified.as_deref())
+            .await?;
     }
     let event = NewFetchEvent {
         document_id: doc.document_id,
@@ -230,7 +238,13 @@ fn failure_event<'a>(
     }
 }
 
-fn report(doc: &DocumentRow, outcome: Outcome, detail: String, version_id: Option<i64>, started: Instant) -> CaptureReport {
+fn report(
+    doc: &DocumentRow,
+    outcome: Outcome,
+    detail: String,
+    version_id: Option<i64>,
+    started: Instant,
+) -> CaptureReport {
     crate::metrics::capture_finished(outcome.as_str());
     CaptureReport {
         platform: doc.platform_slug.clone(),

@@ -7,7 +7,7 @@ use sqlx::PgPool;
 
 use crate::catalog::{self, Catalog};
 use crate::db::{self, documents::DocumentRow};
-use crate::domain::declaration::{slug, Declaration, TermsDeclaration};
+use crate::domain::declaration::{Declaration, TermsDeclaration, slug};
 
 /// What a sync did.
 #[derive(Debug, Clone, Default)]
@@ -37,7 +37,8 @@ async fn sync_loaded(pool: &PgPool, dir: &Path, catalog: &Catalog) -> anyhow::Re
                 "name": platform.name,
                 "terms": { terms_type.as_str(): raw["terms"][terms_type.as_str()].clone() },
             });
-            let id = db::documents::upsert_document(&mut tx, platform_id, &slug(terms_type), terms_type, &stored).await?;
+            let id =
+                db::documents::upsert_document(&mut tx, platform_id, &slug(terms_type), terms_type, &stored).await?;
             kept.push(id);
             report.documents += 1;
         }

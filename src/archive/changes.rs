@@ -72,7 +72,8 @@ pub async fn store_provisions(
     let (old_rows, old): (Vec<db::provisions::ProvisionRow>, Vec<Provision>) = match previous {
         Some(prev) => {
             let rows = db::provisions::provisions_of(conn, prev.version_id).await?;
-            let plain = if rows.is_empty() { segment(&prev.text) } else { rows.iter().map(|r| r.to_provision()).collect() };
+            let plain =
+                if rows.is_empty() { segment(&prev.text) } else { rows.iter().map(|r| r.to_provision()).collect() };
             (rows, plain)
         }
         None => (Vec::new(), Vec::new()),
@@ -87,7 +88,8 @@ pub async fn store_provisions(
     }
     let missing = new_lineages.iter().filter(|l| l.is_none()).count();
     let mut fresh = lineages.take(conn, document_id, missing).await?.into_iter();
-    let new_lineages: Vec<i64> = new_lineages.into_iter().map(|l| l.or_else(|| fresh.next()).unwrap_or_default()).collect();
+    let new_lineages: Vec<i64> =
+        new_lineages.into_iter().map(|l| l.or_else(|| fresh.next()).unwrap_or_default()).collect();
     let new_ids = db::provisions::insert_provisions(conn, version_id, &new, &new_lineages).await?;
     store_topics(conn, &new, &new_ids).await?;
     let mut stored = Stored { provisions: new.len(), change: None };
@@ -131,10 +133,12 @@ pub struct RediffReport {
 /// Recomputes provisions, lineages and changes of the stored history of the documents (all,
 /// or those with this slug), without touching versions or sending anything.
 pub async fn rediff(pool: &PgPool, document: Option<&str>) -> anyhow::Result<RediffReport> {
-    let ids: Vec<i64> = sqlx::query_scalar("select document_id from documents where $1::text is null or slug = $1 order by document_id")
-        .bind(document)
-        .fetch_all(pool)
-        .await?;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "select document_id from documents where $1::text is null or slug = $1 order by document_id",
+    )
+    .bind(document)
+    .fetch_all(pool)
+    .await?;
     let mut report = RediffReport::default();
     for document_id in ids {
         let mut tx = pool.begin().await?;
@@ -143,7 +147,9 @@ pub async fn rediff(pool: &PgPool, document: Option<&str>) -> anyhow::Result<Red
         let versions = db::versions::versions_of(&mut tx, document_id).await?;
         let mut previous: Option<&VersionRow> = None;
         for version in &versions {
-            let stored = store_provisions(&mut tx, document_id, previous, version.version_id, &version.text, &mut lineages).await?;
+            let stored =
+                store_provisions(&mut tx, document_id, previous, version.version_id, &version.text, &mut lineages)
+                    .await?;
             report.changes += usize::from(stored.change.is_some());
             previous = Some(version);
         }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use sqlx::PgPool;
 
@@ -51,7 +51,10 @@ pub async fn import_ota(pool: &PgPool, path: &Path) -> anyhow::Result<ImportRepo
     }
     let documents = if path.join(".git").exists() { read_git(path)? } else { read_folder(path)? };
     if documents.is_empty() {
-        bail!("no versions found in {} (expected <service>/<terms-type>/<date>.md files or an OTA git clone)", path.display());
+        bail!(
+            "no versions found in {} (expected <service>/<terms-type>/<date>.md files or an OTA git clone)",
+            path.display()
+        );
     }
     let mut report = ImportReport::default();
     for (service, terms_type, entries) in documents {
@@ -64,10 +67,16 @@ pub async fn import_ota(pool: &PgPool, path: &Path) -> anyhow::Result<ImportRepo
     Ok(report)
 }
 
-async fn import_document(pool: &PgPool, service: &str, terms_type: &str, mut entries: Vec<Entry>) -> anyhow::Result<ImportReport> {
+async fn import_document(
+    pool: &PgPool,
+    service: &str,
+    terms_type: &str,
+    mut entries: Vec<Entry>,
+) -> anyhow::Result<ImportReport> {
     entries.sort_by_key(|e| e.date);
     let service_slug = slug(service);
-    let platform_slug = SERVICE_ALIASES.iter().find(|(s, _)| *s == service_slug).map_or(service_slug.as_str(), |(_, p)| p);
+    let platform_slug =
+        SERVICE_ALIASES.iter().find(|(s, _)| *s == service_slug).map_or(service_slug.as_str(), |(_, p)| p);
     let mut tx = pool.begin().await?;
     let platform_id = db::platforms::ensure_platform(&mut tx, platform_slug, service).await?;
     let document_id = db::documents::ensure_document(&mut tx, platform_id, &slug(terms_type), terms_type).await?;
@@ -87,7 +96,14 @@ async fn import_document(pool: &PgPool, service: &str, terms_type: &str, mut ent
             counts.suspect += 1;
             continue;
         }
-        let new = NewVersion { document_id, snapshot_id: None, text: &text, sha256: &sha256, captured_at: entry.date, origin: "import" };
+        let new = NewVersion {
+            document_id,
+            snapshot_id: None,
+            text: &text,
+            sha256: &sha256,
+            captured_at: entry.date,
+            origin: "import",
+        };
         match db::versions::insert_version(&mut tx, &new).await? {
             Some(version_id) => {
                 super::changes::after_new_version(&mut tx, document_id, previous.as_ref(), version_id, &text).await?;
@@ -115,8 +131,10 @@ fn read_folder(root: &Path) -> anyhow::Result<Documents> {
                     continue;
                 }
                 let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-                let date = parse_file_date(stem).with_context(|| format!("{}: the file name is not a date", file.display()))?;
-                let markdown = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+                let date = parse_file_date(stem)
+                    .with_context(|| format!("{}: the file name is not a date", file.display()))?;
+                let markdown =
+                    std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
                 entries.push(Entry { date, markdown });
             }
             if !entries.is_empty() {
@@ -172,7 +190,8 @@ fn read_git(root: &Path) -> anyhow::Result<Documents> {
         let mut entries = Vec::new();
         for line in log.lines() {
             let Some((commit, date)) = line.split_once(' ') else { continue };
-            let date = DateTime::parse_from_rfc3339(date).with_context(|| format!("bad commit date {date:?}"))?.to_utc();
+            let date =
+                DateTime::parse_from_rfc3339(date).with_context(|| format!("bad commit date {date:?}"))?.to_utc();
             match git(root, &["show", &format!("{commit}:{file}")]) {
                 Ok(markdown) => entries.push(Entry { date, markdown }),
                 Err(_) => continue, // the commit deleted the file

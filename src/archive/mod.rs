@@ -6,7 +6,7 @@ pub mod changes;
 pub mod import;
 pub mod suspect;
 
-pub use capture::{capture_document, CaptureReport};
+pub use capture::{CaptureReport, capture_document};
 
 use sha2::{Digest, Sha256};
 

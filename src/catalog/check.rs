@@ -23,9 +23,7 @@ pub fn check_dir(dir: &Path) -> Vec<CatalogProblem> {
 }
 
 /// The platforms that loaded, and every problem found.
-pub(super) fn read_dir(
-    dir: &Path,
-) -> Result<(Vec<CatalogPlatform>, Vec<CatalogProblem>), CatalogError> {
+pub(super) fn read_dir(dir: &Path) -> Result<(Vec<CatalogPlatform>, Vec<CatalogProblem>), CatalogError> {
     let unreadable = |path: &Path, err: std::io::Error| CatalogError::Unreadable {
         path: path.to_path_buf(),
         reason: err.to_string(),
@@ -47,11 +45,7 @@ pub(super) fn read_dir(
     let mut problems = Vec::new();
     for (stem, path) in &histories {
         if !declarations.contains_key(stem) {
-            problems.push(problem(
-                path,
-                "",
-                format!("no {stem}.json to attach this history to"),
-            ));
+            problems.push(problem(path, "", format!("no {stem}.json to attach this history to")));
         }
     }
     for (stem, path) in declarations {
@@ -91,12 +85,7 @@ fn read_platform(
         return Ok(None);
     };
     warn_about_filters(path, &declaration, problems);
-    Ok(Some(CatalogPlatform {
-        slug: stem.to_owned(),
-        name: declaration.name.clone(),
-        declaration,
-        history,
-    }))
+    Ok(Some(CatalogPlatform { slug: stem.to_owned(), name: declaration.name.clone(), declaration, history }))
 }
 
 /// OTA filters are JavaScript we cannot run: the text extracted without them may differ from
@@ -126,19 +115,12 @@ fn warn_about_filters(path: &Path, declaration: &Declaration, problems: &mut Vec
 }
 
 fn read(path: &Path) -> Result<String, CatalogError> {
-    std::fs::read_to_string(path).map_err(|err| CatalogError::Unreadable {
-        path: path.to_path_buf(),
-        reason: err.to_string(),
-    })
+    std::fs::read_to_string(path)
+        .map_err(|err| CatalogError::Unreadable { path: path.to_path_buf(), reason: err.to_string() })
 }
 
 fn problem(path: &Path, field: &str, message: String) -> CatalogProblem {
-    CatalogProblem {
-        file: path.to_path_buf(),
-        field: field.to_owned(),
-        message,
-        severity: Severity::Error,
-    }
+    CatalogProblem { file: path.to_path_buf(), field: field.to_owned(), message, severity: Severity::Error }
 }
 
 fn from_declaration(path: &Path, found: DeclarationProblem) -> CatalogProblem {

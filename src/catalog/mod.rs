@@ -48,16 +48,12 @@ impl Catalog {
     /// Every document of every platform, platforms by slug, documents by terms type.
     pub fn documents(&self) -> impl Iterator<Item = CatalogDocument<'_>> {
         self.platforms.iter().flat_map(|platform| {
-            platform
-                .declaration
-                .terms
-                .iter()
-                .map(|(terms_type, terms)| CatalogDocument {
-                    platform_slug: &platform.slug,
-                    document_slug: slug(terms_type),
-                    terms_type,
-                    terms,
-                })
+            platform.declaration.terms.iter().map(|(terms_type, terms)| CatalogDocument {
+                platform_slug: &platform.slug,
+                document_slug: slug(terms_type),
+                terms_type,
+                terms,
+            })
         })
     }
 
@@ -98,21 +94,12 @@ impl CatalogProblem {
 
 impl fmt::Display for CatalogProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let field = if self.field.is_empty() {
-            "-"
-        } else {
-            &self.field
-        };
+        let field = if self.field.is_empty() { "-" } else { &self.field };
         let prefix = match self.severity {
             Severity::Error => "",
             Severity::Warning => "warning: ",
         };
-        write!(
-            f,
-            "{}: {field}: {prefix}{}",
-            self.file.display(),
-            self.message
-        )
+        write!(f, "{}: {field}: {prefix}{}", self.file.display(), self.message)
     }
 }
 
@@ -136,24 +123,13 @@ pub enum CatalogError {
 }
 
 fn list(problems: &[CatalogProblem]) -> String {
-    problems
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
+    problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }
 
 /// Loads every `*.json` of `dir` as a platform (attaching `*.history.json` as its history).
 /// Fails with every error-level problem if any file is invalid; warnings do not stop loading.
 pub fn load_dir(dir: &Path) -> Result<Catalog, CatalogError> {
     let (platforms, problems) = check::read_dir(dir)?;
-    let errors: Vec<CatalogProblem> = problems
-        .into_iter()
-        .filter(CatalogProblem::is_error)
-        .collect();
-    if errors.is_empty() {
-        Ok(Catalog { platforms })
-    } else {
-        Err(CatalogError::Invalid { problems: errors })
-    }
+    let errors: Vec<CatalogProblem> = problems.into_iter().filter(CatalogProblem::is_error).collect();
+    if errors.is_empty() { Ok(Catalog { platforms }) } else { Err(CatalogError::Invalid { problems: errors }) }
 }

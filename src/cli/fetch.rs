@@ -3,7 +3,7 @@ use std::io::Write;
 
 use anyhow::bail;
 
-use crate::archive::{capture_document, catalog_sync::sync_catalog, CaptureReport};
+use crate::archive::{CaptureReport, capture_document, catalog_sync::sync_catalog};
 use crate::db::{self, fetch_events::Outcome};
 use crate::startup::AppState;
 
@@ -23,16 +23,30 @@ pub struct FetchArgs {
 pub async fn run(state: &AppState, args: &FetchArgs, out: &mut dyn Write) -> anyhow::Result<Vec<CaptureReport>> {
     sync_catalog(&state.pool, &state.config.catalog_dir).await?;
     let mut conn = state.pool.acquire().await?;
-    let documents = db::documents::enabled_documents(&mut conn, args.platform.as_deref(), args.document.as_deref()).await?;
+    let documents =
+        db::documents::enabled_documents(&mut conn, args.platform.as_deref(), args.document.as_deref()).await?;
     drop(conn);
     if documents.is_empty() {
-        bail!("no enabled document matches (platform {:?}, document {:?}): see `clausewatch catalog check`", args.platform, args.document);
+        bail!(
+            "no enabled document matches (platform {:?}, document {:?}): see `clausewatch catalog check`",
+            args.platform,
+            args.document
+        );
     }
     let mut reports = Vec::with_capacity(documents.len());
     for (i, doc) in documents.iter().enumerate() {
         let report = capture_document(&state.pool, &state.fetcher, doc).await?;
-        writeln!(out, "[{}/{}] {}/{}: {} ({}) in {} ms", i + 1, documents.len(), report.platform, report.document,
-            report.outcome.as_str(), report.detail, report.duration.as_millis())?;
+        writeln!(
+            out,
+            "[{}/{}] {}/{}: {} ({}) in {} ms",
+            i + 1,
+            documents.len(),
+            report.platform,
+            report.document,
+            report.outcome.as_str(),
+            report.detail,
+            report.duration.as_millis()
+        )?;
         reports.push(report);
     }
     write_summary(&reports, out)?;

@@ -59,9 +59,15 @@ pub async fn enabled_documents(
     platform: Option<&str>,
     document: Option<&str>,
 ) -> Result<Vec<DocumentRow>, sqlx::Error> {
-    sqlx::query_as(select_documents!(" where d.enabled and p.enabled
+    sqlx::query_as(select_documents!(
+        " where d.enabled and p.enabled
             and ($1::text is null or p.slug = $1) and ($2::text is null or d.slug = $2)
-          order by p.slug, d.slug")).bind(platform).bind(document).fetch_all(conn).await
+          order by p.slug, d.slug"
+    ))
+    .bind(platform)
+    .bind(document)
+    .fetch_all(conn)
+    .await
 }
 
 /// One document by id.
@@ -75,7 +81,11 @@ pub async fn document_by_slugs(
     platform: &str,
     document: &str,
 ) -> Result<Option<DocumentRow>, sqlx::Error> {
-    sqlx::query_as(select_documents!(" where p.slug = $1 and d.slug = $2")).bind(platform).bind(document).fetch_optional(conn).await
+    sqlx::query_as(select_documents!(" where p.slug = $1 and d.slug = $2"))
+        .bind(platform)
+        .bind(document)
+        .fetch_optional(conn)
+        .await
 }
 
 /// Locks the document row for the rest of the transaction, so two captures of one document

@@ -63,13 +63,11 @@ pub async fn fail(
 
 /// Claims a schedule tick; true only for the one process that claimed it first.
 pub async fn claim_tick(conn: &mut PgConnection, schedule: &str, tick: DateTime<Utc>) -> Result<bool, sqlx::Error> {
-    let inserted = sqlx::query(
-        "insert into schedule_ticks (schedule, tick) values ($1, $2) on conflict do nothing",
-    )
-    .bind(schedule)
-    .bind(tick)
-    .execute(conn)
-    .await?;
+    let inserted = sqlx::query("insert into schedule_ticks (schedule, tick) values ($1, $2) on conflict do nothing")
+        .bind(schedule)
+        .bind(tick)
+        .execute(conn)
+        .await?;
     Ok(inserted.rows_affected() == 1)
 }
 

@@ -11,7 +11,7 @@ pub mod versions;
 use std::time::Duration;
 
 use anyhow::Context;
-use sqlx::{migrate::MigrateDatabase, postgres::PgPoolOptions, PgPool, Postgres};
+use sqlx::{PgPool, Postgres, migrate::MigrateDatabase, postgres::PgPoolOptions};
 
 use crate::config::DatabaseUrl;
 

@@ -25,9 +25,7 @@ pub async fn upsert_platform(conn: &mut PgConnection, slug: &str, name: &str) ->
 
 /// Every platform, by name.
 pub async fn list_platforms(conn: &mut PgConnection) -> Result<Vec<PlatformRow>, sqlx::Error> {
-    sqlx::query_as("select platform_id, slug, name, enabled from platforms order by name")
-        .fetch_all(conn)
-        .await
+    sqlx::query_as("select platform_id, slug, name, enabled from platforms order by name").fetch_all(conn).await
 }
 
 /// One platform by slug.

@@ -50,13 +50,11 @@ pub async fn insert_lineages(conn: &mut PgConnection, document_id: i64, n: usize
     if n == 0 {
         return Ok(Vec::new());
     }
-    sqlx::query_scalar(
-        "insert into lineages (document_id) select $1 from generate_series(1, $2) returning lineage_id",
-    )
-    .bind(document_id)
-    .bind(i32::try_from(n).unwrap_or(i32::MAX))
-    .fetch_all(conn)
-    .await
+    sqlx::query_scalar("insert into lineages (document_id) select $1 from generate_series(1, $2) returning lineage_id")
+        .bind(document_id)
+        .bind(i32::try_from(n).unwrap_or(i32::MAX))
+        .fetch_all(conn)
+        .await
 }
 
 /// Stores the provisions of a version with their lineages, in one statement; returns their ids
@@ -70,7 +68,8 @@ pub async fn insert_provisions(
     let ordinals: Vec<i32> = (0..provisions.len()).map(|i| i32::try_from(i).unwrap_or(i32::MAX)).collect();
     let keys: Vec<&str> = provisions.iter().map(|p| p.key.as_str()).collect();
     // Postgres arrays cannot be ragged: the heading path travels as one string per provision.
-    let paths: Vec<String> = provisions.iter().map(|p| serde_json::to_string(&p.heading_path).unwrap_or_default()).collect();
+    let paths: Vec<String> =
+        provisions.iter().map(|p| serde_json::to_string(&p.heading_path).unwrap_or_default()).collect();
     let clauses: Vec<Option<&str>> = provisions.iter().map(|p| p.clause.as_deref()).collect();
     let titles: Vec<Option<&str>> = provisions.iter().map(|p| p.title.as_deref()).collect();
     let texts: Vec<&str> = provisions.iter().map(|p| p.text.as_str()).collect();
@@ -128,7 +127,11 @@ pub struct ChangeRefs<'a> {
 }
 
 /// Stores a change and its provision changes; returns the change id.
-pub async fn insert_change(conn: &mut PgConnection, refs: &ChangeRefs<'_>, change: &Change) -> Result<i64, sqlx::Error> {
+pub async fn insert_change(
+    conn: &mut PgConnection,
+    refs: &ChangeRefs<'_>,
+    change: &Change,
+) -> Result<i64, sqlx::Error> {
     let change_id: i64 = sqlx::query_scalar(
         "insert into changes (document_id, from_version_id, to_version_id, class, summary)
          values ($1, $2, $3, $4, $5) returning change_id",
@@ -179,10 +182,7 @@ pub async fn clear_document(conn: &mut PgConnection, document_id: i64) -> Result
 }
 
 /// Stores the topics of provisions: `(provision id, topic slug, confidence, evidence)`.
-pub async fn insert_topics(
-    conn: &mut PgConnection,
-    topics: &[(i64, &str, f32, &[String])],
-) -> Result<(), sqlx::Error> {
+pub async fn insert_topics(conn: &mut PgConnection, topics: &[(i64, &str, f32, &[String])]) -> Result<(), sqlx::Error> {
     if topics.is_empty() {
         return Ok(());
     }

@@ -63,8 +63,5 @@ pub async fn snapshot_evidence(
 
 /// How many snapshots a document has.
 pub async fn count_snapshots(conn: &mut PgConnection, document_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("select count(*) from snapshots where document_id = $1")
-        .bind(document_id)
-        .fetch_one(conn)
-        .await
+    sqlx::query_scalar("select count(*) from snapshots where document_id = $1").bind(document_id).fetch_one(conn).await
 }

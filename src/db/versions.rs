@@ -82,10 +82,7 @@ pub async fn versions_of(conn: &mut PgConnection, document_id: i64) -> Result<Ve
 
 /// How many versions a document has.
 pub async fn count_versions(conn: &mut PgConnection, document_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("select count(*) from versions where document_id = $1")
-        .bind(document_id)
-        .fetch_one(conn)
-        .await
+    sqlx::query_scalar("select count(*) from versions where document_id = $1").bind(document_id).fetch_one(conn).await
 }
 
 /// Records that a capture found the latest version unchanged.

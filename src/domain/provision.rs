@@ -28,9 +28,7 @@ impl Provision {
             (Some(c), Some(t)) => format!("§{c} {t}"),
             (Some(c), None) => format!("§{c}"),
             (None, Some(t)) => t.clone(),
-            (None, None)
-                if !self.text.contains('\n') && self.text.split_whitespace().count() <= 12 =>
-            {
+            (None, None) if !self.text.contains('\n') && self.text.split_whitespace().count() <= 12 => {
                 self.text.clone()
             }
             (None, None) => match self.heading_path.last() {
@@ -49,9 +47,5 @@ pub fn sha256_hex(text: &str) -> String {
 /// The first `n` words of a text, with `…` when cut.
 fn first_words(text: &str, n: usize) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
-    if words.len() <= n {
-        words.join(" ")
-    } else {
-        format!("{} …", words[..n].join(" "))
-    }
+    if words.len() <= n { words.join(" ") } else { format!("{} …", words[..n].join(" ")) }
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
-use super::{capture, Shutdown};
+use super::{Shutdown, capture};
 use crate::config::Schedule;
 use crate::db;
 

@@ -5,7 +5,7 @@ use anyhow::Context;
 use chrono::Utc;
 use tracing::Instrument;
 
-use super::{capture, JobContext, Shutdown};
+use super::{JobContext, Shutdown, capture};
 use crate::db;
 
 /// How long an idle worker sleeps before looking again.

@@ -1,5 +1,5 @@
 //! `/healthz` (the process answers) and `/readyz` (the database answers too).
-use axum::{extract::State, http::StatusCode, routing::get, Router};
+use axum::{Router, extract::State, http::StatusCode, routing::get};
 
 use crate::startup::AppState;
 

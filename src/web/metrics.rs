@@ -2,12 +2,12 @@
 use std::time::Instant;
 
 use axum::{
+    Router,
     extract::{MatchedPath, Request, State},
-    http::{header, StatusCode},
+    http::{StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
     routing::get,
-    Router,
 };
 
 use crate::{db, metrics, startup::AppState};
@@ -42,9 +42,8 @@ async fn refresh_gauges(state: &AppState) -> Result<(), sqlx::Error> {
     for count in db::jobs::job_counts(&mut conn).await? {
         metrics::gauge("clausewatch_jobs", &[("kind", count.kind), ("state", count.state)], count.count as f64);
     }
-    let outbox: Vec<(String, i64)> = sqlx::query_as("select status, count(*) from email_outbox group by status")
-        .fetch_all(&mut *conn)
-        .await?;
+    let outbox: Vec<(String, i64)> =
+        sqlx::query_as("select status, count(*) from email_outbox group by status").fetch_all(&mut *conn).await?;
     for status in ["queued", "sending", "sent", "failed", "dead"] {
         let n = outbox.iter().find(|(s, _)| s == status).map_or(0, |(_, n)| *n);
         metrics::gauge("clausewatch_outbox_mails", &[("status", status.to_owned())], n as f64);

@@ -3,7 +3,7 @@
 mod health;
 mod metrics;
 
-use axum::{http::Request, middleware, Router};
+use axum::{Router, http::Request, middleware};
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     trace::TraceLayer,

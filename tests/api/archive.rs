@@ -3,7 +3,7 @@
 use clausewatch::db::fetch_events::Outcome;
 use sqlx::PgPool;
 
-use crate::helpers::{article_page, markdown_as_html, TestApp};
+use crate::helpers::{TestApp, article_page, markdown_as_html};
 use crate::site::Behaviour;
 use crate::support::corpus_dir;
 
@@ -85,7 +85,11 @@ async fn a_server_that_never_answers_is_a_timeout(pool: PgPool) {
 
 #[sqlx::test]
 async fn a_body_slower_than_the_total_timeout_is_a_timeout(pool: PgPool) {
-    let slow = Behaviour::SlowBody { chunk: b"<p>more</p>".to_vec(), interval: std::time::Duration::from_millis(500), chunks: 200 };
+    let slow = Behaviour::SlowBody {
+        chunk: b"<p>more</p>".to_vec(),
+        interval: std::time::Duration::from_millis(500),
+        chunks: 200,
+    };
     fault(pool, slow, Outcome::Failed, "timeout").await;
 }
 

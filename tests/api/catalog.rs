@@ -28,14 +28,8 @@ fn the_corpus_declarations_load_and_only_javascript_filters_are_warned_about() {
     let catalog = load_dir(&dir).expect("the real OTA declarations load");
 
     print(&problems);
-    assert!(
-        problems.iter().all(|p| p.severity == Severity::Warning),
-        "{problems:?}"
-    );
-    assert!(
-        !problems.is_empty(),
-        "Llama API's removeTrackingIDs filter is reported"
-    );
+    assert!(problems.iter().all(|p| p.severity == Severity::Warning), "{problems:?}");
+    assert!(!problems.is_empty(), "Llama API's removeTrackingIDs filter is reported");
     for problem in &problems {
         assert!(problem.file.ends_with("llama-api.json"), "{problem}");
         assert!(problem.field.ends_with(".filter"), "{problem}");
@@ -47,13 +41,8 @@ fn the_corpus_declarations_load_and_only_javascript_filters_are_warned_about() {
         .filter(|platform| platform.history.is_some())
         .map(|platform| platform.slug.as_str())
         .collect();
-    assert_eq!(
-        with_history,
-        ["chatgpt", "grok", "microsoft-copilot", "mistral-ai", "xai"]
-    );
-    let google = catalog
-        .platform("google-generative-ai-services")
-        .expect("google");
+    assert_eq!(with_history, ["chatgpt", "grok", "microsoft-copilot", "mistral-ai", "xai"]);
+    let google = catalog.platform("google-generative-ai-services").expect("google");
     let terms = &google.declaration.terms["Terms of Service"];
     assert_eq!(terms.sources.len(), 3, "combine gives one source per page");
     assert!(matches!(terms.sources[2].select[0], Selector::Range { .. }));
@@ -63,39 +52,17 @@ fn the_corpus_declarations_load_and_only_javascript_filters_are_warned_about() {
 fn the_declaration_in_force_at_a_date_comes_from_the_history_until_valid_until() {
     let catalog = load_dir(&corpus_dir().join("declarations")).expect("loads");
     let mistral = catalog.platform("mistral-ai").expect("mistral");
-    let history = mistral
-        .history
-        .as_ref()
-        .expect("mistral has a history file");
+    let history = mistral.history.as_ref().expect("mistral has a history file");
     let at = |date: &str| date.parse::<DateTime<Utc>>().expect("a date");
     let select_at = |date: &str| {
-        let terms = history
-            .source_at(&mistral.declaration, "Terms of Service", at(date))
-            .expect("a declaration");
+        let terms = history.source_at(&mistral.declaration, "Terms of Service", at(date)).expect("a declaration");
         terms.sources[0].select.clone()
     };
 
-    assert_eq!(
-        select_at("2024-02-08T12:30:35Z"),
-        [Selector::Css(".markdown".into())]
-    );
-    assert_eq!(
-        select_at("2024-02-26T12:30:54Z"),
-        [Selector::Css("#terms-of-use".into())]
-    );
-    assert_eq!(
-        select_at("2025-01-17T00:00:00Z"),
-        [Selector::Css("#terms-of-use".into())]
-    );
-    assert!(
-        history
-            .source_at(
-                &mistral.declaration,
-                "Cookie Policy",
-                at("2024-01-01T00:00:00Z")
-            )
-            .is_none()
-    );
+    assert_eq!(select_at("2024-02-08T12:30:35Z"), [Selector::Css(".markdown".into())]);
+    assert_eq!(select_at("2024-02-26T12:30:54Z"), [Selector::Css("#terms-of-use".into())]);
+    assert_eq!(select_at("2025-01-17T00:00:00Z"), [Selector::Css("#terms-of-use".into())]);
+    assert!(history.source_at(&mistral.declaration, "Cookie Policy", at("2024-01-01T00:00:00Z")).is_none());
 }
 
 #[test]
@@ -121,54 +88,30 @@ fn our_catalogue_has_no_problems_and_covers_ten_platforms() {
             "xai"
         ]
     );
-    assert_eq!(
-        catalog.platform("anthropic").expect("anthropic").name,
-        "Anthropic (Claude)"
-    );
+    assert_eq!(catalog.platform("anthropic").expect("anthropic").name, "Anthropic (Claude)");
     for platform in &catalog.platforms {
-        let documents: Vec<String> = catalog
-            .documents()
-            .filter(|doc| doc.platform_slug == platform.slug)
-            .map(|doc| doc.document_slug)
-            .collect();
-        assert!(
-            documents.contains(&"terms-of-service".to_owned()),
-            "{}",
-            platform.slug
-        );
-        assert!(
-            documents.contains(&"privacy-policy".to_owned()),
-            "{}",
-            platform.slug
-        );
+        let documents: Vec<String> =
+            catalog.documents().filter(|doc| doc.platform_slug == platform.slug).map(|doc| doc.document_slug).collect();
+        assert!(documents.contains(&"terms-of-service".to_owned()), "{}", platform.slug);
+        assert!(documents.contains(&"privacy-policy".to_owned()), "{}", platform.slug);
     }
 }
 
 #[test]
 fn our_perplexity_declaration_reads_the_page_that_ota_declaration_misses() {
-    let snapshot =
-        corpus_dir().join("snapshots/perplexity/terms-of-service/2026-08-20T22-34-19Z.html");
+    let snapshot = corpus_dir().join("snapshots/perplexity/terms-of-service/2026-08-20T22-34-19Z.html");
     let html = std::fs::read_to_string(snapshot).expect("snapshot");
     let ours = load_dir(&our_catalog()).expect("ours");
     let theirs = load_dir(&corpus_dir().join("declarations")).expect("theirs");
     let source = |catalog: &clausewatch::catalog::Catalog| {
-        catalog
-            .platform("perplexity")
-            .expect("perplexity")
-            .declaration
-            .terms["Terms of Service"]
-            .sources[0]
-            .clone()
+        catalog.platform("perplexity").expect("perplexity").declaration.terms["Terms of Service"].sources[0].clone()
     };
 
     let text = extract(&html, &source(&ours)).expect("our selector matches the new layout");
     let missed = extract(&html, &source(&theirs));
 
     assert!(text.contains("Perplexity"), "{text}");
-    assert!(
-        text.split_whitespace().count() > 1000,
-        "the whole terms are there"
-    );
+    assert!(text.split_whitespace().count() > 1000, "the whole terms are there");
     assert!(matches!(missed, Err(ExtractError::NothingSelected { .. })));
 }
 
@@ -177,20 +120,14 @@ fn write(dir: &Path, name: &str, text: &str) {
 }
 
 fn has(problems: &[CatalogProblem], file: &str, field: &str, words: &str) -> bool {
-    problems
-        .iter()
-        .any(|p| p.file.ends_with(file) && p.field == field && p.message.contains(words))
+    problems.iter().any(|p| p.file.ends_with(file) && p.field == field && p.message.contains(words))
 }
 
 #[test]
 fn broken_catalogue_files_are_each_reported_with_file_and_field() {
     let dir = tempfile::tempdir().expect("temp dir");
     let page = r#""fetch": "https://example.com/terms""#;
-    write(
-        dir.path(),
-        "bad-json.json",
-        "{\n  \"name\": \"X\",\n  \"terms\": {\n",
-    );
+    write(dir.path(), "bad-json.json", "{\n  \"name\": \"X\",\n  \"terms\": {\n");
     write(
         dir.path(),
         "bad-url.json",
@@ -199,28 +136,18 @@ fn broken_catalogue_files_are_each_reported_with_file_and_field() {
     write(
         dir.path(),
         "bad-selector.json",
-        &format!(
-            r#"{{"name": "B", "terms": {{"Privacy Policy": {{{page}, "select": ["main", "div[["]}}}}}}"#
-        ),
+        &format!(r#"{{"name": "B", "terms": {{"Privacy Policy": {{{page}, "select": ["main", "div[["]}}}}}}"#),
     );
-    write(
-        dir.path(),
-        "missing.json",
-        &format!(r#"{{"terms": {{"Privacy Policy": {{{page}}}}}}}"#),
-    );
+    write(dir.path(), "missing.json", &format!(r#"{{"terms": {{"Privacy Policy": {{{page}}}}}}}"#));
     write(
         dir.path(),
         "range.json",
-        &format!(
-            r#"{{"name": "C", "terms": {{"Imprint": {{{page}, "select": {{"startBefore": "h1"}}}}}}}}"#
-        ),
+        &format!(r#"{{"name": "C", "terms": {{"Imprint": {{{page}, "select": {{"startBefore": "h1"}}}}}}}}"#),
     );
     write(
         dir.path(),
         "unknown.json",
-        &format!(
-            r#"{{"name": "D", "terms": {{"Imprint": {{{page}, "select": "main", "selekt": "x"}}}}}}"#
-        ),
+        &format!(r#"{{"name": "D", "terms": {{"Imprint": {{{page}, "select": "main", "selekt": "x"}}}}}}"#),
     );
     write(
         dir.path(),
@@ -247,60 +174,17 @@ fn broken_catalogue_files_are_each_reported_with_file_and_field() {
 
     print(&problems);
     assert!(has(&problems, "bad-json.json", "", "line 4, column 0"));
-    assert!(has(
-        &problems,
-        "bad-url.json",
-        "terms.Terms of Service.fetch",
-        "only http and https"
-    ));
-    assert!(has(
-        &problems,
-        "bad-selector.json",
-        "terms.Privacy Policy.select[1]",
-        "not a valid CSS selector"
-    ));
+    assert!(has(&problems, "bad-url.json", "terms.Terms of Service.fetch", "only http and https"));
+    assert!(has(&problems, "bad-selector.json", "terms.Privacy Policy.select[1]", "not a valid CSS selector"));
     assert!(has(&problems, "missing.json", "name", "is missing"));
-    assert!(has(
-        &problems,
-        "missing.json",
-        "terms.Privacy Policy.select",
-        "is missing"
-    ));
-    assert!(has(
-        &problems,
-        "range.json",
-        "terms.Imprint.select",
-        "exactly one of endBefore and endAfter"
-    ));
-    assert!(has(
-        &problems,
-        "unknown.json",
-        "terms.Imprint.selekt",
-        "unknown field"
-    ));
-    assert!(has(
-        &problems,
-        "combined.json",
-        "terms.Imprint.combine[1].fetch",
-        "is missing"
-    ));
-    assert!(has(
-        &problems,
-        "good.history.json",
-        "Imprint[0].validUntil",
-        "not an ISO 8601 date"
-    ));
+    assert!(has(&problems, "missing.json", "terms.Privacy Policy.select", "is missing"));
+    assert!(has(&problems, "range.json", "terms.Imprint.select", "exactly one of endBefore and endAfter"));
+    assert!(has(&problems, "unknown.json", "terms.Imprint.selekt", "unknown field"));
+    assert!(has(&problems, "combined.json", "terms.Imprint.combine[1].fetch", "is missing"));
+    assert!(has(&problems, "good.history.json", "Imprint[0].validUntil", "not an ISO 8601 date"));
     assert!(has(&problems, "orphan.history.json", "", "no orphan.json"));
-    assert_eq!(
-        problems.len(),
-        10,
-        "nothing else, and the .filters.js file is ignored"
-    );
-    let shown = problems
-        .iter()
-        .find(|p| p.file.ends_with("unknown.json"))
-        .expect("one")
-        .to_string();
+    assert_eq!(problems.len(), 10, "nothing else, and the .filters.js file is ignored");
+    let shown = problems.iter().find(|p| p.file.ends_with("unknown.json")).expect("one").to_string();
     assert!(shown.ends_with("unknown.json: terms.Imprint.selekt: unknown field (expected one of: fetch, select, remove, executeClientScripts, filter, combine)"), "{shown}");
     match loaded {
         Err(CatalogError::Invalid { problems: errors }) => assert_eq!(errors, problems),

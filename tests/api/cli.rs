@@ -1,5 +1,5 @@
 //! The command-line commands, called as `main` calls them.
-use clausewatch::cli::fetch::{run, FetchArgs};
+use clausewatch::cli::fetch::{FetchArgs, run};
 use sqlx::PgPool;
 
 use crate::helpers::TestApp;

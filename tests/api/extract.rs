@@ -4,9 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use clausewatch::domain::declaration::{
-    Declaration, DeclarationHistory, Selector, SourceDocument, slug,
-};
+use clausewatch::domain::declaration::{Declaration, DeclarationHistory, Selector, SourceDocument, slug};
 use clausewatch::pipeline::extract::{extract, normalize_markdown};
 
 use crate::support::corpus_dir;
@@ -93,14 +91,9 @@ fn source_for(snapshot: &Snapshot) -> SourceDocument {
         .keys()
         .find(|terms_type| slug(terms_type) == snapshot.terms_slug)
         .expect("the declaration has the snapshot's terms type");
-    let terms = history
-        .source_at(&current, terms_type, snapshot.date)
-        .expect("a declaration is valid at the snapshot date");
-    assert_eq!(
-        terms.sources.len(),
-        1,
-        "snapshots exist only for single pages"
-    );
+    let terms =
+        history.source_at(&current, terms_type, snapshot.date).expect("a declaration is valid at the snapshot date");
+    assert_eq!(terms.sources.len(), 1, "snapshots exist only for single pages");
     let mut source = terms.sources[0].clone();
     for &(service, until, select) in MISSING_HISTORY {
         if service == snapshot.service && snapshot.date < until.parse::<DateTime<Utc>>().unwrap() {
@@ -112,10 +105,7 @@ fn source_for(snapshot: &Snapshot) -> SourceDocument {
 
 /// The recorded version of the snapshot's date, or the nearest one within a minute.
 fn version_for(snapshot: &Snapshot) -> String {
-    let dir = corpus_dir()
-        .join("versions")
-        .join(&snapshot.service)
-        .join(&snapshot.terms_slug);
+    let dir = corpus_dir().join("versions").join(&snapshot.service).join(&snapshot.terms_slug);
     let nearest = sorted_entries(&dir)
         .into_iter()
         .map(|path| {
@@ -131,10 +121,7 @@ fn version_for(snapshot: &Snapshot) -> String {
 fn word_similarity(a: &str, b: &str) -> f32 {
     let a: Vec<&str> = a.split_whitespace().collect();
     let b: Vec<&str> = b.split_whitespace().collect();
-    similar::TextDiff::configure()
-        .timeout(std::time::Duration::from_secs(20))
-        .diff_slices(&a, &b)
-        .ratio()
+    similar::TextDiff::configure().timeout(std::time::Duration::from_secs(20)).diff_slices(&a, &b).ratio()
 }
 
 #[test]
@@ -148,8 +135,7 @@ fn every_corpus_snapshot_extracts_to_the_text_ota_recorded_for_it() {
         }
         let bytes = std::fs::read(&snapshot.path).expect("snapshot is readable");
         let html = String::from_utf8_lossy(&bytes);
-        let text = extract(&html, &source_for(&snapshot))
-            .unwrap_or_else(|err| panic!("{}: {err}", snapshot.key));
+        let text = extract(&html, &source_for(&snapshot)).unwrap_or_else(|err| panic!("{}: {err}", snapshot.key));
         let expected = normalize_markdown(&version_for(&snapshot));
         let similarity = word_similarity(&text, &expected);
         let same = if text == expected { "identical" } else { "" };
@@ -158,19 +144,8 @@ fn every_corpus_snapshot_extracts_to_the_text_ota_recorded_for_it() {
         scores.push((similarity, snapshot.key));
     }
     assert_eq!(scores.len(), 36, "36 of the 38 snapshots are checkable");
-    let worst = scores
-        .iter()
-        .min_by(|a, b| a.0.total_cmp(&b.0))
-        .expect("some scores");
-    println!(
-        "worst: {:.4} {}; {identical} of {} identical",
-        worst.0,
-        worst.1,
-        scores.len()
-    );
-    let failing: Vec<_> = scores
-        .iter()
-        .filter(|(score, _)| *score < MIN_SIMILARITY)
-        .collect();
+    let worst = scores.iter().min_by(|a, b| a.0.total_cmp(&b.0)).expect("some scores");
+    println!("worst: {:.4} {}; {identical} of {} identical", worst.0, worst.1, scores.len());
+    let failing: Vec<_> = scores.iter().filter(|(score, _)| *score < MIN_SIMILARITY).collect();
     assert!(failing.is_empty(), "below {MIN_SIMILARITY}: {failing:?}");
 }

@@ -3,7 +3,7 @@
 use std::{net::SocketAddr, path::Path, time::Duration};
 
 use clausewatch::{
-    archive::{capture_document, catalog_sync::sync_catalog, CaptureReport},
+    archive::{CaptureReport, capture_document, catalog_sync::sync_catalog},
     config::Config,
     db,
     pipeline::fetch::{FetchConfig, Fetcher},
@@ -67,7 +67,8 @@ impl TestApp {
             .collect();
         let declaration = serde_json::json!({ "name": name, "terms": terms });
         let file = self.catalog.path().join(format!("{platform}.json"));
-        std::fs::write(file, serde_json::to_string_pretty(&declaration).expect("JSON")).expect("the declaration is written");
+        std::fs::write(file, serde_json::to_string_pretty(&declaration).expect("JSON"))
+            .expect("the declaration is written");
     }
 
     /// Puts the catalogue into the database.
@@ -116,11 +117,7 @@ pub fn article_page(body_html: &str) -> Vec<u8> {
 
 /// Markdown text as HTML paragraphs (escaped), to serve real corpus text as a page at run time.
 pub fn markdown_as_html(markdown: &str) -> String {
-    markdown
-        .split("\n\n")
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| format!("<p>{}</p>", escape(p.trim())))
-        .collect()
+    markdown.split("\n\n").filter(|p| !p.trim().is_empty()).map(|p| format!("<p>{}</p>", escape(p.trim()))).collect()
 }
 
 fn escape(text: &str) -> String {

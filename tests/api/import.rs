@@ -30,7 +30,11 @@ async fn the_whole_corpus_imports_once_with_real_dates(pool: PgPool) {
         sqlx::query_scalar("select min(captured_at) from versions").fetch_one(&pool).await.unwrap();
     assert_eq!(oldest.format("%Y-%m-%d").to_string(), "2023-03-09");
     // Imported history lands on the catalogue's platforms.
-    let anthropic = count(&pool, "select count(*) from documents d join platforms p using (platform_id) where p.slug = 'anthropic'").await;
+    let anthropic = count(
+        &pool,
+        "select count(*) from documents d join platforms p using (platform_id) where p.slug = 'anthropic'",
+    )
+    .await;
     assert_eq!(anthropic, 8);
 }
 

@@ -1,15 +1,22 @@
 //! The job queue, the workers and the scheduler against a real Postgres.
-use clausewatch::jobs::{scheduler::enqueue_captures, worker::{run_one, run_pending, Step}};
+use clausewatch::jobs::{
+    scheduler::enqueue_captures,
+    worker::{Step, run_one, run_pending},
+};
 use sqlx::PgPool;
 
-use crate::helpers::{article_page, TestApp};
+use crate::helpers::{TestApp, article_page};
 use crate::site::Behaviour;
 
 async fn app_with_two_documents(pool: PgPool) -> TestApp {
     let app = TestApp::new(pool).await;
     app.site.set("/tos", Behaviour::page(article_page("<p>Terms of service.</p>"), "text/html"));
     app.site.set("/privacy", Behaviour::page(article_page("<p>Privacy policy.</p>"), "text/html"));
-    app.declare("acme", "Acme AI", &[("Terms of Service", "/tos", "article"), ("Privacy Policy", "/privacy", "article")]);
+    app.declare(
+        "acme",
+        "Acme AI",
+        &[("Terms of Service", "/tos", "article"), ("Privacy Policy", "/privacy", "article")],
+    );
     app.sync().await;
     app
 }

@@ -14,14 +14,17 @@ struct PrivatePostgres {
 
 impl PrivatePostgres {
     fn bin(name: &str) -> PathBuf {
-        let versions = std::fs::read_dir("/usr/lib/postgresql").expect("Postgres is installed under /usr/lib/postgresql");
-        let mut found: Vec<PathBuf> = versions.filter_map(|v| v.ok()).map(|v| v.path().join("bin").join(name)).collect();
+        let versions =
+            std::fs::read_dir("/usr/lib/postgresql").expect("Postgres is installed under /usr/lib/postgresql");
+        let mut found: Vec<PathBuf> =
+            versions.filter_map(|v| v.ok()).map(|v| v.path().join("bin").join(name)).collect();
         found.sort();
         found.pop().expect("a Postgres version")
     }
 
     fn as_postgres(args: &[&str]) {
-        let status = Command::new("runuser").arg("-u").arg("postgres").arg("--").args(args).stdout(Stdio::null()).status();
+        let status =
+            Command::new("runuser").arg("-u").arg("postgres").arg("--").args(args).stdout(Stdio::null()).status();
         assert!(status.expect("runuser runs").success(), "{args:?}");
     }
 
@@ -32,7 +35,16 @@ impl PrivatePostgres {
         Command::new("chown").arg("postgres").arg(&dir).status().unwrap();
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let data = dir.join("data");
-        Self::as_postgres(&[Self::bin("initdb").to_str().unwrap(), "-D", data.to_str().unwrap(), "-U", "postgres", "-A", "trust", "--no-sync"]);
+        Self::as_postgres(&[
+            Self::bin("initdb").to_str().unwrap(),
+            "-D",
+            data.to_str().unwrap(),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "--no-sync",
+        ]);
         let pg = PrivatePostgres { dir, port };
         pg.start();
         pg
@@ -40,9 +52,14 @@ impl PrivatePostgres {
 
     fn pg_ctl(&self, action: &str) {
         let data = self.dir.join("data");
-        let options = format!("-c port={} -c listen_addresses=127.0.0.1 -c unix_socket_directories={} -c fsync=off", self.port, self.dir.display());
+        let options = format!(
+            "-c port={} -c listen_addresses=127.0.0.1 -c unix_socket_directories={} -c fsync=off",
+            self.port,
+            self.dir.display()
+        );
         let ctl = Self::bin("pg_ctl");
-        let mut args = vec![ctl.to_str().unwrap(), "-D", data.to_str().unwrap(), "-w", "-m", "fast", "-o", &options, action];
+        let mut args =
+            vec![ctl.to_str().unwrap(), "-D", data.to_str().unwrap(), "-w", "-m", "fast", "-o", &options, action];
         if action == "start" {
             args.extend(["-l", "/dev/null"]);
         }

@@ -78,24 +78,26 @@ impl Behaviour {
 
     /// 200 with raw bytes and the given content type.
     pub fn bytes(body: &[u8], content_type: &str) -> Self {
-        Self::Page {
-            body: body.to_vec(),
-            content_type: Some(content_type.to_owned()),
-            etag: None,
+        Self::Page { body: body.to_vec(), content_type: Some(content_type.to_owned()), etag: None }
+    }
+
+    /// 200 with an owned body and the given content type.
+    pub fn page(body: Vec<u8>, content_type: &str) -> Self {
+        Self::Page { body, content_type: Some(content_type.to_owned()), etag: None }
+    }
+
+    /// The same page with an `ETag` (a matching `If-None-Match` gets 304).
+    pub fn with_etag(self, tag: &str) -> Self {
+        match self {
+            Self::Page { body, content_type, .. } => Self::Page { body, content_type, etag: Some(tag.to_owned()) },
+            other => other,
         }
     }
 
     /// A corpus file; `.html` files are served as `text/html`, others as `text/markdown`.
     pub fn corpus(path: &str) -> Self {
-        let content_type = if path.ends_with(".html") {
-            "text/html"
-        } else {
-            "text/markdown; charset=utf-8"
-        };
-        Self::CorpusFile {
-            path: path.to_owned(),
-            content_type: content_type.to_owned(),
-        }
+        let content_type = if path.ends_with(".html") { "text/html" } else { "text/markdown; charset=utf-8" };
+        Self::CorpusFile { path: path.to_owned(), content_type: content_type.to_owned() }
     }
 }
 
@@ -117,9 +119,7 @@ pub struct TestSite {
 impl TestSite {
     /// Binds `127.0.0.1:0` and serves on the current runtime.
     pub async fn start() -> TestSite {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let addr = listener.local_addr().expect("local address");
         let routes = Routes::default();
         let app = Router::new().fallback(answer).with_state(routes.clone());
@@ -139,38 +139,23 @@ impl TestSite {
 
     /// Sets (or replaces) how `path` answers; its hit count is kept.
     pub fn set(&self, path: &str, behaviour: Behaviour) {
-        self.routes
-            .lock()
-            .expect("routes")
-            .entry(path.to_owned())
-            .or_default()
-            .behaviour = Some(behaviour);
+        self.routes.lock().expect("routes").entry(path.to_owned()).or_default().behaviour = Some(behaviour);
     }
 
     /// How many requests reached `path` (unknown paths are counted too).
     pub fn hits(&self, path: &str) -> usize {
-        self.routes
-            .lock()
-            .expect("routes")
-            .get(path)
-            .map_or(0, |r| r.requests.len())
+        self.routes.lock().expect("routes").get(path).map_or(0, |r| r.requests.len())
     }
 
     /// The headers of every request that reached `path`, in order.
     pub fn requests(&self, path: &str) -> Vec<HeaderMap> {
-        self.routes
-            .lock()
-            .expect("routes")
-            .get(path)
-            .map_or_else(Vec::new, |r| r.requests.clone())
+        self.routes.lock().expect("routes").get(path).map_or_else(Vec::new, |r| r.requests.clone())
     }
 }
 
 /// A closed loopback port: connecting to it is refused.
 pub async fn closed_port() -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind loopback");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
     listener.local_addr().expect("local address")
 }
 
@@ -191,34 +176,20 @@ async fn answer(State(routes): State<Routes>, uri: Uri, headers: HeaderMap) -> R
 /// The behaviour for the `hit`-th request (0-based), unfolding sequences.
 fn pick(behaviour: &Behaviour, hit: usize) -> &Behaviour {
     match behaviour {
-        Behaviour::Sequence(steps) if !steps.is_empty() => {
-            pick(&steps[hit.min(steps.len() - 1)], hit)
-        }
+        Behaviour::Sequence(steps) if !steps.is_empty() => pick(&steps[hit.min(steps.len() - 1)], hit),
         other => other,
     }
 }
 
 async fn respond(behaviour: Behaviour, request: &HeaderMap) -> Response {
     match behaviour {
-        Behaviour::Page {
-            body,
-            content_type,
-            etag,
-        } => page(body, content_type, etag, request),
-        Behaviour::Status(code) => StatusCode::from_u16(code)
-            .expect("valid status")
-            .into_response(),
+        Behaviour::Page { body, content_type, etag } => page(body, content_type, etag, request),
+        Behaviour::Status(code) => StatusCode::from_u16(code).expect("valid status").into_response(),
         Behaviour::Sequence(_) => StatusCode::NOT_FOUND.into_response(),
-        Behaviour::TooManyRequests { retry_after_secs } => (
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, retry_after_secs.to_string())],
-        )
-            .into_response(),
-        Behaviour::SlowBody {
-            chunk,
-            interval,
-            chunks,
-        } => slow_body(chunk, interval, chunks),
+        Behaviour::TooManyRequests { retry_after_secs } => {
+            (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, retry_after_secs.to_string())]).into_response()
+        }
+        Behaviour::SlowBody { chunk, interval, chunks } => slow_body(chunk, interval, chunks),
         Behaviour::HangBeforeHeaders(pause) => {
             tokio::time::sleep(pause).await;
             StatusCode::OK.into_response()
@@ -226,24 +197,15 @@ async fn respond(behaviour: Behaviour, request: &HeaderMap) -> Response {
         Behaviour::Redirect(to) => (StatusCode::FOUND, [(header::LOCATION, to)]).into_response(),
         Behaviour::CorpusFile { path, content_type } => {
             let file = crate::support::corpus_dir().join(PathBuf::from(path));
-            let body = tokio::fs::read(&file)
-                .await
-                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            let body = tokio::fs::read(&file).await.unwrap_or_else(|e| panic!("{}: {e}", file.display()));
             page(body, Some(content_type), None, request)
         }
     }
 }
 
-fn page(
-    body: Vec<u8>,
-    content_type: Option<String>,
-    etag: Option<String>,
-    request: &HeaderMap,
-) -> Response {
+fn page(body: Vec<u8>, content_type: Option<String>, etag: Option<String>, request: &HeaderMap) -> Response {
     if let Some(tag) = &etag
-        && request
-            .get(header::IF_NONE_MATCH)
-            .is_some_and(|v| v.as_bytes() == tag.as_bytes())
+        && request.get(header::IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == tag.as_bytes())
     {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, tag.clone())]).into_response();
     }
@@ -271,8 +233,6 @@ fn slow_body(chunk: Vec<u8>, interval: Duration, chunks: usize) -> Response {
         }
     });
     let mut response = Response::new(Body::from_stream(stream));
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
     response
 }

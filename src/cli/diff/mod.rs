@@ -115,11 +115,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<DiffStatus, DiffCliEr
         }
         Format::Html => render::html(&change, out)?,
     }
-    Ok(if change.is_empty() {
-        DiffStatus::Same
-    } else {
-        DiffStatus::Different
-    })
+    Ok(if change.is_empty() { DiffStatus::Same } else { DiffStatus::Different })
 }
 
 /// Reads and diffs two files; with `select`, both are HTML and go through the extractor.
@@ -139,39 +135,24 @@ fn read_document(path: &Path, select: Option<&str>) -> Result<String, DiffCliErr
 
 /// Reads a text file of at most [`MAX_INPUT_BYTES`], refusing binary and non-UTF-8 data.
 pub fn read_text(path: &Path) -> Result<String, DiffCliError> {
-    let read_err = |source| DiffCliError::Read {
-        path: path.to_owned(),
-        source,
-    };
+    let read_err = |source| DiffCliError::Read { path: path.to_owned(), source };
     let file = std::fs::File::open(path).map_err(read_err)?;
     let mut bytes = Vec::new();
-    file.take(MAX_INPUT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(read_err)?;
+    file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(read_err)?;
     if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(DiffCliError::TooLarge {
-            path: path.to_owned(),
-        });
+        return Err(DiffCliError::TooLarge { path: path.to_owned() });
     }
     if bytes.contains(&0) {
-        return Err(DiffCliError::NotText {
-            path: path.to_owned(),
-        });
+        return Err(DiffCliError::NotText { path: path.to_owned() });
     }
-    String::from_utf8(bytes).map_err(|_| DiffCliError::NotText {
-        path: path.to_owned(),
-    })
+    String::from_utf8(bytes).map_err(|_| DiffCliError::NotText { path: path.to_owned() })
 }
 
 /// One JSON line per `OLD<TAB>NEW` line of `list`; a bad pair yields an `error` line.
 fn run_pairs(list: &Path, out: &mut dyn Write) -> Result<DiffStatus, DiffCliError> {
     let text = read_text(list)?;
     let mut status = DiffStatus::Same;
-    for line in text
-        .lines()
-        .map(str::trim_end)
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-    {
+    for line in text.lines().map(str::trim_end).filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
         let (old, new) = line.split_once('\t').unwrap_or((line, ""));
         let record = if new.is_empty() {
             status = DiffStatus::Different;

@@ -30,16 +30,8 @@ fn context(text: &str, first: bool, last: bool) -> String {
     if words.len() <= 2 * CONTEXT_WORDS {
         return text.to_owned();
     }
-    let lead = if first {
-        String::new()
-    } else {
-        format!("{} ", words[..CONTEXT_WORDS].join(" "))
-    };
-    let tail = if last {
-        String::new()
-    } else {
-        format!(" {}", words[words.len() - CONTEXT_WORDS..].join(" "))
-    };
+    let lead = if first { String::new() } else { format!("{} ", words[..CONTEXT_WORDS].join(" ")) };
+    let tail = if last { String::new() } else { format!(" {}", words[words.len() - CONTEXT_WORDS..].join(" ")) };
     format!("{lead}…{tail}")
 }
 
@@ -60,13 +52,7 @@ fn word_line(words: &[WordOp], mark: impl Fn(&WordOp) -> String) -> String {
 pub(super) fn text(change: &Change, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}", change.summary())?;
     for p in &change.provisions {
-        writeln!(
-            out,
-            "\n{} {} [{}]",
-            kind_name(p.kind),
-            p.label,
-            class_name(p.class)
-        )?;
+        writeln!(out, "\n{} {} [{}]", kind_name(p.kind), p.label, class_name(p.class))?;
         writeln!(out, "  {}", p.summary)?;
         if !p.words.is_empty() {
             let line = word_line(&p.words, |w| match w {
@@ -102,11 +88,7 @@ fn html_block(p: &ProvisionChange) -> String {
         WordOp::Delete(s) => format!("<del>{}</del>", escape(s)),
         WordOp::Equal(s) => escape(s),
     });
-    let words = if p.words.is_empty() {
-        String::new()
-    } else {
-        format!("<p class=\"words\">{words}</p>")
-    };
+    let words = if p.words.is_empty() { String::new() } else { format!("<p class=\"words\">{words}</p>") };
     format!(
         "<section class=\"change {kind} {class}\" id=\"{key}\"><h3>{kind_cap} · {label}</h3><p>{summary}</p>{words}</section>\n",
         kind = kind_name(p.kind),
@@ -124,11 +106,7 @@ pub(super) fn html(change: &Change, out: &mut dyn Write) -> io::Result<()> {
         out,
         "<div class=\"clausewatch-diff\"><style>.clausewatch-diff ins{{background:#dfd}}.clausewatch-diff del{{background:#fdd}}.clausewatch-diff .words{{white-space:pre-wrap}}</style>"
     )?;
-    writeln!(
-        out,
-        "<p class=\"summary\">{}</p>",
-        escape(&change.summary())
-    )?;
+    writeln!(out, "<p class=\"summary\">{}</p>", escape(&change.summary()))?;
     for p in &change.provisions {
         out.write_all(html_block(p).as_bytes())?;
     }
@@ -142,10 +120,7 @@ mod tests {
 
     #[test]
     fn html_escapes_document_text_and_marks_insertions() {
-        let change = diff_texts(
-            "# A\n\nKeep <b> & this.",
-            "# A\n\nKeep <b> & this <script>.",
-        );
+        let change = diff_texts("# A\n\nKeep <b> & this.", "# A\n\nKeep <b> & this <script>.");
         let mut out = Vec::new();
         html(&change, &mut out).expect("writes to memory");
         let html = String::from_utf8(out).expect("UTF-8");

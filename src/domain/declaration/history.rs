@@ -42,18 +42,12 @@ impl DeclarationHistory {
             let mut parsed: Vec<HistoricalTerms> = entries
                 .iter()
                 .enumerate()
-                .filter_map(|(index, entry)| {
-                    parse_entry(&format!("{terms_type}[{index}]"), entry, &mut problems)
-                })
+                .filter_map(|(index, entry)| parse_entry(&format!("{terms_type}[{index}]"), entry, &mut problems))
                 .collect();
             parsed.sort_by_key(|entry| entry.valid_until);
             terms.insert(terms_type.clone(), parsed);
         }
-        if problems.0.is_empty() {
-            Ok(DeclarationHistory { terms })
-        } else {
-            Err(problems.0)
-        }
+        if problems.0.is_empty() { Ok(DeclarationHistory { terms }) } else { Err(problems.0) }
     }
 
     /// The declaration of `terms_type` in force at `at`: the oldest history entry whose
@@ -77,10 +71,7 @@ fn parse_entry(path: &str, entry: &Value, problems: &mut Problems) -> Option<His
         Some(Value::String(text)) => match DateTime::parse_from_rfc3339(text) {
             Ok(date) => Some(date.with_timezone(&Utc)),
             Err(_) => {
-                problems.add(
-                    &format!("{path}.validUntil"),
-                    format!("`{text}` is not an ISO 8601 date and time"),
-                );
+                problems.add(&format!("{path}.validUntil"), format!("`{text}` is not an ISO 8601 date and time"));
                 None
             }
         },
@@ -94,8 +85,5 @@ fn parse_entry(path: &str, entry: &Value, problems: &mut Problems) -> Option<His
         }
     };
     let declaration = parse_terms(path, entry, &["validUntil"], problems);
-    Some(HistoricalTerms {
-        valid_until: valid_until?,
-        declaration: declaration?,
-    })
+    Some(HistoricalTerms { valid_until: valid_until?, declaration: declaration? })
 }

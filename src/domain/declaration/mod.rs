@@ -107,11 +107,7 @@ pub struct DeclarationProblem {
 
 impl fmt::Display for DeclarationProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.field.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{}: {}", self.field, self.message)
-        }
+        if self.field.is_empty() { f.write_str(&self.message) } else { write!(f, "{}: {}", self.field, self.message) }
     }
 }
 
@@ -149,14 +145,8 @@ mod tests {
     fn slugs_follow_the_corpus_folder_names() {
         assert_eq!(slug("Claude.ai"), "claude-ai");
         assert_eq!(slug("Terms of Service"), "terms-of-service");
-        assert_eq!(
-            slug("Google Generative AI Services"),
-            "google-generative-ai-services"
-        );
-        assert_eq!(
-            slug("  In-App  Purchases Policy "),
-            "in-app-purchases-policy"
-        );
+        assert_eq!(slug("Google Generative AI Services"), "google-generative-ai-services");
+        assert_eq!(slug("  In-App  Purchases Policy "), "in-app-purchases-policy");
         assert_eq!(slug("Anthropic (Claude)"), "anthropic-claude");
     }
 }

@@ -5,13 +5,7 @@ use serde_json::{Map, Value};
 use super::selector::parse_selectors;
 use super::{Declaration, DeclarationProblem, SourceDocument, TermsDeclaration};
 
-const SOURCE_KEYS: &[&str] = &[
-    "fetch",
-    "select",
-    "remove",
-    "executeClientScripts",
-    "filter",
-];
+const SOURCE_KEYS: &[&str] = &["fetch", "select", "remove", "executeClientScripts", "filter"];
 
 /// Collected problems; every check adds to it and carries on.
 #[derive(Default)]
@@ -19,10 +13,7 @@ pub(super) struct Problems(pub(super) Vec<DeclarationProblem>);
 
 impl Problems {
     pub(super) fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.push(DeclarationProblem {
-            field: field.to_owned(),
-            message: message.into(),
-        });
+        self.0.push(DeclarationProblem { field: field.to_owned(), message: message.into() });
     }
 }
 
@@ -81,11 +72,7 @@ pub(super) fn parse_declaration(json: &str) -> Result<Declaration, Vec<Declarati
         Some(_) => problems.add("terms", "must be an object with at least one terms type"),
         None => problems.add("terms", "is missing"),
     }
-    if problems.0.is_empty() {
-        Ok(Declaration { name, terms })
-    } else {
-        Err(problems.0)
-    }
+    if problems.0.is_empty() { Ok(Declaration { name, terms }) } else { Err(problems.0) }
 }
 
 /// Parses one terms type: a single page, or a `combine` list sharing terms-level fields.
@@ -106,9 +93,7 @@ pub(super) fn parse_terms(
     report_unknown_keys(path, object, &allowed, problems);
     let before = problems.0.len();
     let sources = match object.get("combine") {
-        None => parse_source(path, object, None, problems)
-            .into_iter()
-            .collect(),
+        None => parse_source(path, object, None, problems).into_iter().collect(),
         Some(combine) => parse_combine(path, object, combine, problems),
     };
     (problems.0.len() == before).then_some(TermsDeclaration { sources })
@@ -121,18 +106,12 @@ fn parse_combine(
     problems: &mut Problems,
 ) -> Vec<SourceDocument> {
     if shared.contains_key("fetch") {
-        problems.add(
-            &format!("{path}.fetch"),
-            "give either `fetch` or `combine`, not both",
-        );
+        problems.add(&format!("{path}.fetch"), "give either `fetch` or `combine`, not both");
     }
     let entries = match combine {
         Value::Array(entries) if !entries.is_empty() => entries,
         _ => {
-            problems.add(
-                &format!("{path}.combine"),
-                "must be a non-empty list of pages",
-            );
+            problems.add(&format!("{path}.combine"), "must be a non-empty list of pages");
             return Vec::new();
         }
     };
@@ -144,9 +123,7 @@ fn parse_combine(
             continue;
         };
         report_unknown_keys(&entry_path, entry_object, SOURCE_KEYS, problems);
-        if let Some(source) =
-            parse_source(&entry_path, entry_object, Some((path, shared)), problems)
-        {
+        if let Some(source) = parse_source(&entry_path, entry_object, Some((path, shared)), problems) {
             sources.push(source);
         }
     }
@@ -164,9 +141,7 @@ fn field<'a>(
         return Some((format!("{path}.{key}"), value));
     }
     let (shared_path, shared) = shared?;
-    shared
-        .get(key)
-        .map(|value| (format!("{shared_path}.{key}"), value))
+    shared.get(key).map(|value| (format!("{shared_path}.{key}"), value))
 }
 
 fn parse_source(
@@ -205,13 +180,7 @@ fn parse_source(
         .map(|(field_path, value)| parse_filters(&field_path, value, problems))
         .unwrap_or_default();
     let fetch = fetch?;
-    (problems.0.len() == before).then_some(SourceDocument {
-        fetch,
-        select,
-        remove,
-        execute_client_scripts,
-        filters,
-    })
+    (problems.0.len() == before).then_some(SourceDocument { fetch, select, remove, execute_client_scripts, filters })
 }
 
 fn parse_url(path: &str, value: &Value, problems: &mut Problems) -> Option<url::Url> {
@@ -222,13 +191,7 @@ fn parse_url(path: &str, value: &Value, problems: &mut Problems) -> Option<url::
     match url::Url::parse(text) {
         Ok(url) if matches!(url.scheme(), "http" | "https") => Some(url),
         Ok(url) => {
-            problems.add(
-                path,
-                format!(
-                    "`{text}` uses {}:, only http and https pages can be fetched",
-                    url.scheme()
-                ),
-            );
+            problems.add(path, format!("`{text}` uses {}:, only http and https pages can be fetched", url.scheme()));
             None
         }
         Err(err) => {
@@ -253,23 +216,11 @@ fn parse_filters(path: &str, value: &Value, problems: &mut Problems) -> Vec<Stri
     names
 }
 
-pub(super) fn report_unknown_keys(
-    path: &str,
-    object: &Map<String, Value>,
-    allowed: &[&str],
-    problems: &mut Problems,
-) {
+pub(super) fn report_unknown_keys(path: &str, object: &Map<String, Value>, allowed: &[&str], problems: &mut Problems) {
     for key in object.keys() {
         if !allowed.contains(&key.as_str()) {
-            let field = if path.is_empty() {
-                key.clone()
-            } else {
-                format!("{path}.{key}")
-            };
-            problems.add(
-                &field,
-                format!("unknown field (expected one of: {})", allowed.join(", ")),
-            );
+            let field = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+            problems.add(&field, format!("unknown field (expected one of: {})", allowed.join(", ")));
         }
     }
 }

@@ -15,14 +15,10 @@ pub(super) fn parse_selectors(path: &str, value: &Value, problems: &mut Problems
             items
                 .iter()
                 .enumerate()
-                .filter_map(|(index, item)| {
-                    parse_one_selector(&format!("{path}[{index}]"), item, problems)
-                })
+                .filter_map(|(index, item)| parse_one_selector(&format!("{path}[{index}]"), item, problems))
                 .collect()
         }
-        other => parse_one_selector(path, other, problems)
-            .into_iter()
-            .collect(),
+        other => parse_one_selector(path, other, problems).into_iter().collect(),
     }
 }
 
@@ -37,17 +33,8 @@ fn parse_one_selector(path: &str, value: &Value, problems: &mut Problems) -> Opt
     }
 }
 
-fn parse_range(
-    path: &str,
-    range: &Map<String, Value>,
-    problems: &mut Problems,
-) -> Option<Selector> {
-    report_unknown_keys(
-        path,
-        range,
-        &["startBefore", "startAfter", "endBefore", "endAfter"],
-        problems,
-    );
+fn parse_range(path: &str, range: &Map<String, Value>, problems: &mut Problems) -> Option<Selector> {
+    report_unknown_keys(path, range, &["startBefore", "startAfter", "endBefore", "endAfter"], problems);
     let before = problems.0.len();
     let mut css_at = |key: &str| -> Option<String> {
         let value = range.get(key)?;
@@ -73,18 +60,13 @@ fn parse_range(
     };
     let has = |key: &str| range.contains_key(key);
     if has("startBefore") == has("startAfter") {
-        problems.add(
-            path,
-            "a range needs exactly one of startBefore and startAfter",
-        );
+        problems.add(path, "a range needs exactly one of startBefore and startAfter");
     }
     if has("endBefore") == has("endAfter") {
         problems.add(path, "a range needs exactly one of endBefore and endAfter");
     }
     match (start, end) {
-        (Some(start), Some(end)) if problems.0.len() == before => {
-            Some(Selector::Range { start, end })
-        }
+        (Some(start), Some(end)) if problems.0.len() == before => Some(Selector::Range { start, end }),
         _ => None,
     }
 }

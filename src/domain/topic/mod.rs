@@ -12,8 +12,7 @@ pub use parse::{TaxonomyError, compile as compile_pattern};
 /// The reviewed taxonomy shipped with the binary.
 const BUILTIN_TOML: &str = include_str!("../../../catalog/topics.toml");
 
-static BUILTIN: LazyLock<Result<Taxonomy, TaxonomyError>> =
-    LazyLock::new(|| Taxonomy::parse(BUILTIN_TOML));
+static BUILTIN: LazyLock<Result<Taxonomy, TaxonomyError>> = LazyLock::new(|| Taxonomy::parse(BUILTIN_TOML));
 
 /// Every topic ClauseWatch knows, in catalogue order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

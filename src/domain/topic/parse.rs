@@ -68,8 +68,7 @@ fn default_threshold() -> f32 {
 
 /// Parses and validates the catalogue.
 pub(super) fn parse(toml_text: &str) -> Result<Taxonomy, TaxonomyError> {
-    let raw: RawTaxonomy =
-        toml::from_str(toml_text).map_err(|e| TaxonomyError::Syntax(e.message().to_owned()))?;
+    let raw: RawTaxonomy = toml::from_str(toml_text).map_err(|e| TaxonomyError::Syntax(e.message().to_owned()))?;
     let mut seen = HashSet::new();
     let mut topics = Vec::with_capacity(raw.topic.len());
     for raw_topic in raw.topic {
@@ -95,43 +94,20 @@ fn validate(raw: RawTopic) -> Result<Topic, TaxonomyError> {
         "medium" => Exposure::Medium,
         "high" => Exposure::High,
         other => {
-            return Err(invalid(
-                "exposure",
-                format!("`{other}` is not low, medium or high"),
-            ));
+            return Err(invalid("exposure", format!("`{other}` is not low, medium or high")));
         }
     };
     let detection = &raw.detection;
     if detection.patterns.is_empty() {
-        return Err(invalid(
-            "detection.patterns",
-            "at least one pattern is needed".into(),
-        ));
+        return Err(invalid("detection.patterns", "at least one pattern is needed".into()));
     }
     if detection.threshold.is_nan() || detection.threshold <= 0.0 {
         return Err(invalid("detection.threshold", "must be above zero".into()));
     }
     let checks = [
-        (
-            "detection.patterns",
-            detection
-                .patterns
-                .iter()
-                .map(|p| p.regex.as_str())
-                .collect(),
-        ),
-        (
-            "detection.require_any",
-            detection.require_any.iter().map(String::as_str).collect(),
-        ),
-        (
-            "detection.negative",
-            detection
-                .negative
-                .iter()
-                .map(|p| p.regex.as_str())
-                .collect(),
-        ),
+        ("detection.patterns", detection.patterns.iter().map(|p| p.regex.as_str()).collect()),
+        ("detection.require_any", detection.require_any.iter().map(String::as_str).collect()),
+        ("detection.negative", detection.negative.iter().map(|p| p.regex.as_str()).collect()),
         ("rubric.when.text", rubric_regexes(&raw.rubric)),
     ];
     for (field, regexes) in checks {

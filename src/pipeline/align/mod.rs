@@ -60,21 +60,12 @@ impl Pairing {
 /// Links provisions of `next` to provisions of `prev`; each index appears in at most one link.
 /// Links are ordered by `next`.
 pub fn align(prev: &[Provision], next: &[Provision]) -> Vec<Link> {
-    let mut pairing = Pairing {
-        prev_to_next: vec![None; prev.len()],
-        next_to_prev: vec![None; next.len()],
-    };
+    let mut pairing = Pairing { prev_to_next: vec![None; prev.len()], next_to_prev: vec![None; next.len()] };
     match_by(prev, next, &mut pairing, |p| Some(p.sha256.as_str()), None);
     match_by(prev, next, &mut pairing, |p| Some(without_clause(p)), None);
     match_by(prev, next, &mut pairing, |p| Some(p.key.as_str()), None);
     match_by(prev, next, &mut pairing, |p| p.title.as_deref(), None);
-    match_by(
-        prev,
-        next,
-        &mut pairing,
-        |p| p.clause.as_deref(),
-        Some(CLAUSE_SIMILARITY_THRESHOLD),
-    );
+    match_by(prev, next, &mut pairing, |p| p.clause.as_deref(), Some(CLAUSE_SIMILARITY_THRESHOLD));
     match_similar(prev, next, &mut pairing);
     order::classify(prev, next, &pairing.next_to_prev)
 }
@@ -149,23 +140,13 @@ fn match_by<'a, K, F>(
 
 /// Links the remaining provisions by word similarity, best pairs first.
 fn match_similar(prev: &[Provision], next: &[Provision], pairing: &mut Pairing) {
-    let free_prev: Vec<usize> = (0..prev.len())
-        .filter(|&i| pairing.prev_to_next[i].is_none())
-        .collect();
-    let free_next: Vec<usize> = (0..next.len())
-        .filter(|&j| pairing.next_to_prev[j].is_none())
-        .collect();
+    let free_prev: Vec<usize> = (0..prev.len()).filter(|&i| pairing.prev_to_next[i].is_none()).collect();
+    let free_next: Vec<usize> = (0..next.len()).filter(|&j| pairing.next_to_prev[j].is_none()).collect();
     if free_prev.is_empty() || free_next.is_empty() {
         return;
     }
-    let bags_prev: Vec<TokenBag> = free_prev
-        .iter()
-        .map(|&i| TokenBag::new(&prev[i].text))
-        .collect();
-    let bags_next: Vec<TokenBag> = free_next
-        .iter()
-        .map(|&j| TokenBag::new(&next[j].text))
-        .collect();
+    let bags_prev: Vec<TokenBag> = free_prev.iter().map(|&i| TokenBag::new(&prev[i].text)).collect();
+    let bags_next: Vec<TokenBag> = free_next.iter().map(|&j| TokenBag::new(&next[j].text)).collect();
     let mut candidates: Vec<(f32, f64, usize, usize)> = Vec::new();
     for (a, &i) in free_prev.iter().enumerate() {
         for (b, &j) in free_next.iter().enumerate() {

@@ -3,16 +3,8 @@ use super::{Link, LinkKind, without_clause};
 use crate::domain::provision::Provision;
 
 /// Turns the pairing into links ordered by `next`, with their kinds.
-pub(super) fn classify(
-    prev: &[Provision],
-    next: &[Provision],
-    next_to_prev: &[Option<usize>],
-) -> Vec<Link> {
-    let pairs: Vec<(usize, usize)> = next_to_prev
-        .iter()
-        .enumerate()
-        .filter_map(|(j, i)| i.map(|i| (i, j)))
-        .collect();
+pub(super) fn classify(prev: &[Provision], next: &[Provision], next_to_prev: &[Option<usize>]) -> Vec<Link> {
+    let pairs: Vec<(usize, usize)> = next_to_prev.iter().enumerate().filter_map(|(j, i)| i.map(|i| (i, j))).collect();
     let prev_order: Vec<usize> = pairs.iter().map(|&(i, _)| i).collect();
     let in_order = longest_increasing(&prev_order);
     pairs
@@ -21,21 +13,13 @@ pub(super) fn classify(
         .map(|(&(i, j), ordered)| {
             let (p, q) = (&prev[i], &next[j]);
             let kind = if p.sha256 == q.sha256 {
-                if ordered {
-                    LinkKind::Identical
-                } else {
-                    LinkKind::Moved
-                }
+                if ordered { LinkKind::Identical } else { LinkKind::Moved }
             } else if p.clause != q.clause && without_clause(p) == without_clause(q) {
                 LinkKind::Renumbered
             } else {
                 LinkKind::Modified
             };
-            Link {
-                prev: i,
-                next: j,
-                kind,
-            }
+            Link { prev: i, next: j, kind }
         })
         .collect()
 }
@@ -68,10 +52,7 @@ mod tests {
 
     #[test]
     fn the_longest_increasing_subsequence_leaves_out_the_moved_element() {
-        assert_eq!(
-            longest_increasing(&[0, 1, 5, 2, 3, 4]),
-            [true, true, false, true, true, true]
-        );
+        assert_eq!(longest_increasing(&[0, 1, 5, 2, 3, 4]), [true, true, false, true, true, true]);
         assert_eq!(longest_increasing(&[]), Vec::<bool>::new());
     }
 }

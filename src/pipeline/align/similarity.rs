@@ -23,23 +23,14 @@ impl TokenBag {
                 // FNV-1a over the lower-cased characters: fast, and collisions only blur a score.
                 w.chars()
                     .flat_map(char::to_lowercase)
-                    .fold(0xcbf2_9ce4_8422_2325_u64, |h, c| {
-                        (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3)
-                    })
+                    .fold(0xcbf2_9ce4_8422_2325_u64, |h, c| (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3))
             })
             .collect();
         let mut sorted = tokens.clone();
         sorted.sort_unstable();
-        let mut bigrams: Vec<u64> = tokens
-            .windows(2)
-            .map(|w| w[0] ^ w[1].rotate_left(17))
-            .collect();
+        let mut bigrams: Vec<u64> = tokens.windows(2).map(|w| w[0] ^ w[1].rotate_left(17)).collect();
         bigrams.sort_unstable();
-        Self {
-            tokens,
-            sorted,
-            bigrams,
-        }
+        Self { tokens, sorted, bigrams }
     }
 
     /// An upper bound of [`Self::ratio`]: twice the shared words (as multisets) over the total.
@@ -102,11 +93,7 @@ fn lcs_len(a: &[u64], b: &[u64]) -> usize {
         .enumerate()
         .map(|(k, w)| {
             let used = (a.len() - k * 64).min(64);
-            let mask = if used == 64 {
-                u64::MAX
-            } else {
-                (1u64 << used) - 1
-            };
+            let mask = if used == 64 { u64::MAX } else { (1u64 << used) - 1 };
             (!w & mask).count_ones() as usize
         })
         .sum()
@@ -143,9 +130,7 @@ fn ratio_of(shared: usize, total: usize) -> f32 {
 
 /// Whether two texts are at least `threshold` similar (see [`TokenBag::ratio_at_least`]).
 pub(crate) fn similar_enough(a: &str, b: &str, threshold: f32) -> bool {
-    TokenBag::new(a)
-        .ratio_at_least(&TokenBag::new(b), threshold)
-        .is_some()
+    TokenBag::new(a).ratio_at_least(&TokenBag::new(b), threshold).is_some()
 }
 
 #[cfg(test)]
@@ -168,11 +153,7 @@ mod tests {
             let mut dp = vec![vec![0usize; b.len() + 1]; a.len() + 1];
             for i in 0..a.len() {
                 for j in 0..b.len() {
-                    dp[i + 1][j + 1] = if a[i] == b[j] {
-                        dp[i][j] + 1
-                    } else {
-                        dp[i][j + 1].max(dp[i + 1][j])
-                    };
+                    dp[i + 1][j + 1] = if a[i] == b[j] { dp[i][j] + 1 } else { dp[i][j + 1].max(dp[i + 1][j]) };
                 }
             }
             assert_eq!(lcs_len(a, b), dp[a.len()][b.len()], "{a:?} {b:?}");

@@ -46,9 +46,7 @@ static DEFAULT_ON: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static DEFAULT_OFF: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"\bby default\b.{0,30}\b(?:off|not|disabled|opted out)\b|\b(?:off|disabled|not \w+) by default\b",
-    )
+    regex(r"\bby default\b.{0,30}\b(?:off|not|disabled|opted out)\b|\b(?:off|disabled|not \w+) by default\b")
 });
 static CARVE_OUT: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -66,9 +64,7 @@ static INDEFINITE_RE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static DURATION: LazyLock<Regex> = LazyLock::new(|| {
-    regex(&format!(
-        r"\b{NUMBER}(?:\s*\(\d+\))?[- ](?:calendar |business )?(?:days?|weeks?|months?|years?)\b"
-    ))
+    regex(&format!(r"\b{NUMBER}(?:\s*\(\d+\))?[- ](?:calendar |business )?(?:days?|weeks?|months?|years?)\b"))
 });
 static NOTICE_DURATION: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
@@ -76,14 +72,10 @@ static NOTICE_DURATION: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 static ADVANCE_NOTICE: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"\b(?:advance|prior|reasonable) (?:written )?notice\b|\bnotify you (?:in advance|before)\b",
-    )
+    regex(r"\b(?:advance|prior|reasonable) (?:written )?notice\b|\bnotify you (?:in advance|before)\b")
 });
 static NO_NOTICE: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"\bwith(?:out| or without) (?:any |prior |advance |further )?(?:notice|notification|warning)\b",
-    )
+    regex(r"\bwith(?:out| or without) (?:any |prior |advance |further )?(?:notice|notification|warning)\b")
 });
 
 /// Reads the features out of a provision's text.
@@ -100,12 +92,7 @@ pub fn features(text: &str) -> Features {
 fn carve_outs(text: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     for m in CARVE_OUT.find_iter(text) {
-        let phrase = m
-            .as_str()
-            .trim()
-            .trim_end_matches([',', ')'])
-            .trim()
-            .to_owned();
+        let phrase = m.as_str().trim().trim_end_matches([',', ')']).trim().to_owned();
         if !found.contains(&phrase) {
             found.push(phrase);
         }
@@ -121,17 +108,12 @@ fn retention_period(text: &str) -> Option<String> {
         return Some(INDEFINITE.to_owned());
     }
     let notice = notice_period(text);
-    DURATION
-        .find_iter(text)
-        .map(|m| m.as_str().to_owned())
-        .find(|d| notice.as_deref() != Some(d.as_str()))
+    DURATION.find_iter(text).map(|m| m.as_str().to_owned()).find(|d| notice.as_deref() != Some(d.as_str()))
 }
 
 fn notice_period(text: &str) -> Option<String> {
     if let Some(caps) = NOTICE_DURATION.captures(text) {
-        let period = (1..=3)
-            .find_map(|i| caps.get(i))
-            .map(|m| m.as_str().to_owned());
+        let period = (1..=3).find_map(|i| caps.get(i)).map(|m| m.as_str().to_owned());
         if period.is_some() {
             return period;
         }
@@ -139,9 +121,7 @@ fn notice_period(text: &str) -> Option<String> {
     if NO_NOTICE.is_match(text) {
         return Some(WITHOUT_NOTICE.to_owned());
     }
-    ADVANCE_NOTICE
-        .find(text)
-        .map(|_| "advance notice".to_owned())
+    ADVANCE_NOTICE.find(text).map(|_| "advance notice".to_owned())
 }
 
 /// True when a retention period is open-ended.

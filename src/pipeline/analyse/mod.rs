@@ -9,9 +9,7 @@ use serde::{Deserialize, Serialize};
 
 pub use features::{Features, features};
 
-use crate::domain::topic::{
-    Condition, Effect, Exposure, Regulation, Taxonomy, Topic, compile_pattern,
-};
+use crate::domain::topic::{Condition, Effect, Exposure, Regulation, Taxonomy, Topic, compile_pattern};
 use crate::pipeline::classify::TopicMatch;
 
 /// The analysis of one provision for one topic. Stored as JSON; automated until an editor reviews it.
@@ -40,18 +38,11 @@ pub struct Analysis {
 /// One analysis per matched topic known to the taxonomy, in the order of `matches`.
 pub fn analyse(taxonomy: &Taxonomy, matches: &[TopicMatch], text: &str) -> Vec<Analysis> {
     let features = features(text);
-    matches
-        .iter()
-        .filter_map(|m| taxonomy.get(&m.topic))
-        .map(|topic| compose(topic, &features, text))
-        .collect()
+    matches.iter().filter_map(|m| taxonomy.get(&m.topic)).map(|topic| compose(topic, &features, text)).collect()
 }
 
 fn compose(topic: &Topic, features: &Features, text: &str) -> Analysis {
-    let mut rationale = vec![format!(
-        "Base exposure for {}: {}.",
-        topic.name, topic.exposure
-    )];
+    let mut rationale = vec![format!("Base exposure for {}: {}.", topic.name, topic.exposure)];
     let mut steps = 0;
     for rule in &topic.rubric {
         if applies(&rule.when, features, text) {
@@ -83,18 +74,11 @@ fn applies(condition: &Condition, features: &Features, text: &str) -> bool {
         Condition::OptOut => features.opt_out,
         Condition::DefaultOn => features.default_on,
         Condition::CarveOuts => !features.carve_outs.is_empty(),
-        Condition::RetentionIndefinite => features
-            .retention_period
-            .as_deref()
-            .is_some_and(features::is_indefinite),
-        Condition::RetentionLimited => features
-            .retention_period
-            .as_deref()
-            .is_some_and(|p| !features::is_indefinite(p)),
-        Condition::NoticeGiven => features
-            .notice_period
-            .as_deref()
-            .is_some_and(|p| p != features::WITHOUT_NOTICE),
+        Condition::RetentionIndefinite => features.retention_period.as_deref().is_some_and(features::is_indefinite),
+        Condition::RetentionLimited => {
+            features.retention_period.as_deref().is_some_and(|p| !features::is_indefinite(p))
+        }
+        Condition::NoticeGiven => features.notice_period.as_deref().is_some_and(|p| p != features::WITHOUT_NOTICE),
         Condition::NoNotice => features.notice_period.as_deref() == Some(features::WITHOUT_NOTICE),
         Condition::Text(source) => text_matches(source, text),
     }
@@ -106,9 +90,7 @@ fn text_matches(source: &str, text: &str) -> bool {
     let Ok(mut cache) = CACHE.lock() else {
         return compile_pattern(source).is_ok_and(|r| r.is_match(text));
     };
-    let regex = cache
-        .entry(source.to_owned())
-        .or_insert_with(|| compile_pattern(source).ok());
+    let regex = cache.entry(source.to_owned()).or_insert_with(|| compile_pattern(source).ok());
     regex.as_ref().is_some_and(|r| r.is_match(text))
 }
 
@@ -121,9 +103,7 @@ fn meaning(template: &str, features: &Features) -> String {
         notes.push("It applies by default unless you act.".to_owned());
     }
     match features.retention_period.as_deref() {
-        Some(p) if features::is_indefinite(p) => {
-            notes.push("Data may be kept indefinitely.".to_owned())
-        }
+        Some(p) if features::is_indefinite(p) => notes.push("Data may be kept indefinitely.".to_owned()),
         Some(p) => notes.push(format!("Stated period: {p}.")),
         None => {}
     }
@@ -135,10 +115,7 @@ fn meaning(template: &str, features: &Features) -> String {
     if let Some(first) = features.carve_outs.first() {
         notes.push(format!("Exceptions apply (\"{first}\")."));
     }
-    template
-        .replace("{features}", &notes.join(" "))
-        .trim()
-        .to_owned()
+    template.replace("{features}", &notes.join(" ")).trim().to_owned()
 }
 
 #[cfg(test)]

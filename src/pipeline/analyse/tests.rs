@@ -1,11 +1,7 @@
 use super::*;
 
 fn analysis(topic: &str, text: &str) -> Analysis {
-    let matches = [TopicMatch {
-        topic: topic.to_owned(),
-        confidence: 1.0,
-        evidence: vec![],
-    }];
+    let matches = [TopicMatch { topic: topic.to_owned(), confidence: 1.0, evidence: vec![] }];
     let mut all = analyse(Taxonomy::builtin(), &matches, text);
     assert_eq!(all.len(), 1);
     all.remove(0)
@@ -14,22 +10,10 @@ fn analysis(topic: &str, text: &str) -> Analysis {
 #[test]
 fn an_opt_out_lowers_the_exposure_of_training() {
     let plain = analysis("ai-training", "We use your chats to train our models.");
-    let with_opt_out = analysis(
-        "ai-training",
-        "We use your chats to train our models. You can opt out in settings.",
-    );
+    let with_opt_out = analysis("ai-training", "We use your chats to train our models. You can opt out in settings.");
     assert!(with_opt_out.features.opt_out);
-    assert!(
-        with_opt_out.exposure < plain.exposure,
-        "{:?}",
-        with_opt_out.rationale
-    );
-    assert!(
-        with_opt_out
-            .rationale
-            .iter()
-            .any(|r| r.starts_with("Lowered"))
-    );
+    assert!(with_opt_out.exposure < plain.exposure, "{:?}", with_opt_out.rationale);
+    assert!(with_opt_out.rationale.iter().any(|r| r.starts_with("Lowered")));
 }
 
 #[test]
@@ -48,23 +32,14 @@ fn off_by_default_is_not_default_on() {
 
 #[test]
 fn indefinite_retention_raises_the_exposure() {
-    let result = analysis(
-        "data-retention",
-        "We may retain your messages indefinitely.",
-    );
-    assert_eq!(
-        result.features.retention_period.as_deref(),
-        Some("indefinitely")
-    );
+    let result = analysis("data-retention", "We may retain your messages indefinitely.");
+    assert_eq!(result.features.retention_period.as_deref(), Some("indefinitely"));
     assert_eq!(result.exposure, Exposure::High);
 }
 
 #[test]
 fn thirty_days_is_found_as_the_retention_period_and_lowers_exposure() {
-    let result = analysis(
-        "data-retention",
-        "Deleted chats are kept for 30 days and then erased.",
-    );
+    let result = analysis("data-retention", "Deleted chats are kept for 30 days and then erased.");
     assert_eq!(result.features.retention_period.as_deref(), Some("30 days"));
     assert_eq!(result.exposure, Exposure::Low);
     assert!(result.meaning.contains("30 days"), "{}", result.meaning);
@@ -83,33 +58,21 @@ fn a_notice_period_is_found_and_lowers_the_exposure_of_changes() {
 fn termination_without_notice_raises_the_exposure() {
     let text = "We may suspend your account at any time without notice for any reason.";
     let result = analysis("account-termination", text);
-    assert_eq!(
-        result.features.notice_period.as_deref(),
-        Some("without notice")
-    );
+    assert_eq!(result.features.notice_period.as_deref(), Some("without notice"));
     assert_eq!(result.exposure, Exposure::High);
 }
 
 #[test]
 fn carve_outs_are_quoted_as_written() {
-    let found =
-        features("We do not share your data, except as required by law; or unless you ask us to.");
-    assert_eq!(
-        found.carve_outs,
-        vec!["except as required by law", "unless you ask us to"]
-    );
+    let found = features("We do not share your data, except as required by law; or unless you ask us to.");
+    assert_eq!(found.carve_outs, vec!["except as required by law", "unless you ask us to"]);
 }
 
 #[test]
 fn an_arbitration_opt_out_lowers_the_exposure() {
-    let plain = analysis(
-        "arbitration",
-        "Disputes are resolved by binding arbitration.",
-    );
-    let opt_out = analysis(
-        "arbitration",
-        "Disputes are resolved by binding arbitration. You may opt out within 30 days.",
-    );
+    let plain = analysis("arbitration", "Disputes are resolved by binding arbitration.");
+    let opt_out =
+        analysis("arbitration", "Disputes are resolved by binding arbitration. You may opt out within 30 days.");
     assert_eq!(plain.exposure, Exposure::High);
     assert_eq!(opt_out.exposure, Exposure::Medium);
 }
@@ -117,22 +80,10 @@ fn an_arbitration_opt_out_lowers_the_exposure() {
 #[test]
 fn unknown_topics_are_skipped_and_the_analysis_round_trips_as_json() {
     let matches = [
-        TopicMatch {
-            topic: "no-such-topic".into(),
-            confidence: 1.0,
-            evidence: vec![],
-        },
-        TopicMatch {
-            topic: "indemnification".into(),
-            confidence: 0.9,
-            evidence: vec![],
-        },
+        TopicMatch { topic: "no-such-topic".into(), confidence: 1.0, evidence: vec![] },
+        TopicMatch { topic: "indemnification".into(), confidence: 0.9, evidence: vec![] },
     ];
-    let all = analyse(
-        Taxonomy::builtin(),
-        &matches,
-        "You will indemnify and defend us.",
-    );
+    let all = analyse(Taxonomy::builtin(), &matches, "You will indemnify and defend us.");
     assert_eq!(all.len(), 1);
     let json = serde_json::to_string(&all[0]).unwrap();
     let back: Analysis = serde_json::from_str(&json).unwrap();

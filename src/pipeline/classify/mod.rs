@@ -42,7 +42,8 @@ pub struct Classifier {
 impl Classifier {
     /// The classifier of the built-in taxonomy, compiled once per process.
     pub fn builtin() -> &'static Classifier {
-        static BUILTIN: std::sync::LazyLock<Classifier> = std::sync::LazyLock::new(|| Classifier::new(Taxonomy::builtin()));
+        static BUILTIN: std::sync::LazyLock<Classifier> =
+            std::sync::LazyLock::new(|| Classifier::new(Taxonomy::builtin()));
         &BUILTIN
     }
 
@@ -80,22 +81,14 @@ impl Classifier {
             .dfa_size_limit(1 << 24)
             .build()
             .unwrap_or_else(|_| RegexSet::empty());
-        Classifier {
-            set,
-            regexes,
-            topics,
-        }
+        Classifier { set, regexes, topics }
     }
 
     /// The topics of one provision, most confident first (ties in catalogue order).
     pub fn classify(&self, heading_path: &[String], text: &str) -> Vec<TopicMatch> {
         let heading = heading_path.join(" / ");
         let in_text = self.set.matches(text);
-        let in_heading = if heading.is_empty() {
-            None
-        } else {
-            Some(self.set.matches(&heading))
-        };
+        let in_heading = if heading.is_empty() { None } else { Some(self.set.matches(&heading)) };
         let heading_hit = |i: usize| in_heading.as_ref().is_some_and(|m| m.matched(i));
         let mut found = Vec::new();
         for topic in &self.topics {
@@ -111,10 +104,7 @@ impl Classifier {
                 continue;
             }
             let required = topic.require_any.is_empty()
-                || topic
-                    .require_any
-                    .iter()
-                    .any(|r| r.is_match(text) || r.is_match(&heading));
+                || topic.require_any.iter().any(|r| r.is_match(text) || r.is_match(&heading));
             if !required {
                 continue;
             }
@@ -128,23 +118,13 @@ impl Classifier {
             }
             let evidence = self.evidence(topic, text, &heading, &in_text);
             let confidence = 1.0 - 0.5_f32.powf(score / topic.threshold);
-            found.push(TopicMatch {
-                topic: topic.slug.clone(),
-                confidence,
-                evidence,
-            });
+            found.push(TopicMatch { topic: topic.slug.clone(), confidence, evidence });
         }
         found.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
         found
     }
 
-    fn evidence(
-        &self,
-        topic: &CompiledTopic,
-        text: &str,
-        heading: &str,
-        in_text: &regex::SetMatches,
-    ) -> Vec<String> {
+    fn evidence(&self, topic: &CompiledTopic, text: &str, heading: &str, in_text: &regex::SetMatches) -> Vec<String> {
         let mut evidence: Vec<String> = Vec::new();
         for &(i, _) in &topic.patterns {
             let Some(regex) = self.regexes.get(i) else {
@@ -163,9 +143,7 @@ impl Classifier {
 }
 
 fn compile_all<'a>(sources: impl Iterator<Item = &'a str>) -> Vec<Regex> {
-    sources
-        .filter_map(|source| compile_pattern(source).ok())
-        .collect()
+    sources.filter_map(|source| compile_pattern(source).ok()).collect()
 }
 
 /// Keeps at most [`MAX_EVIDENCE_CHARS`] characters, cutting at a character boundary.

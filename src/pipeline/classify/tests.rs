@@ -13,12 +13,7 @@ fn an_arbitration_clause_is_tagged_with_its_evidence() {
     let found = classify("Any dispute between us will be settled by binding arbitration.");
     let first = &found[0];
     assert_eq!(first.topic, "arbitration");
-    assert!(
-        first
-            .evidence
-            .iter()
-            .any(|e| e.eq_ignore_ascii_case("arbitration"))
-    );
+    assert!(first.evidence.iter().any(|e| e.eq_ignore_ascii_case("arbitration")));
     assert!(first.confidence >= 0.5 && first.confidence <= 1.0);
 }
 
@@ -37,11 +32,7 @@ fn a_sentence_about_nothing_in_particular_gets_no_topic() {
 fn a_heading_alone_adds_half_weight() {
     let classifier = Classifier::new(Taxonomy::builtin());
     let heading = vec!["Indemnification".to_owned()];
-    assert!(
-        classifier
-            .classify(&heading, "You agree to the following.")
-            .is_empty()
-    );
+    assert!(classifier.classify(&heading, "You agree to the following.").is_empty());
     let found = classifier.classify(&heading, "You agree to indemnify us.");
     assert_eq!(found[0].topic, "indemnification");
 }

@@ -17,10 +17,7 @@ pub fn classify_texts(prev: &str, next: &str) -> ChangeClass {
 
 /// Letters and digits only, lower-cased: what is left when cosmetic differences are ignored.
 fn cosmetic_form(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 #[cfg(test)]
@@ -29,14 +26,8 @@ mod tests {
 
     #[test]
     fn quote_style_punctuation_and_case_are_cosmetic() {
-        assert_eq!(
-            classify_texts("If you're here, ok", "If you’re  here ok"),
-            ChangeClass::Cosmetic
-        );
-        assert_eq!(
-            classify_texts("THE Terms", "the terms"),
-            ChangeClass::Cosmetic
-        );
+        assert_eq!(classify_texts("If you're here, ok", "If you’re  here ok"), ChangeClass::Cosmetic);
+        assert_eq!(classify_texts("THE Terms", "the terms"), ChangeClass::Cosmetic);
     }
 
     #[test]
@@ -44,9 +35,6 @@ mod tests {
         let a = "Last updated: February 12, 2026\nBody.";
         let b = "Last updated: 2026-05-27\nBody.";
         assert_eq!(classify_texts(a, b), ChangeClass::Metadata);
-        assert_eq!(
-            classify_texts("Fees due May 1, 2026", "Fees due June 1, 2026"),
-            ChangeClass::Substantive
-        );
+        assert_eq!(classify_texts("Fees due May 1, 2026", "Fees due June 1, 2026"), ChangeClass::Substantive);
     }
 }

@@ -110,10 +110,7 @@ pub fn diff(prev: &[Provision], next: &[Provision]) -> Change {
     for link in &links {
         linked_prev[link.prev] = Some(link.next);
         if link.kind != LinkKind::Identical {
-            entries.push((
-                link.next as f64,
-                linked_change(&prev[link.prev], &next[link.next], link),
-            ));
+            entries.push((link.next as f64, linked_change(&prev[link.prev], &next[link.next], link)));
         }
     }
     let mut anchor = -0.5;
@@ -134,36 +131,20 @@ pub fn diff(prev: &[Provision], next: &[Provision]) -> Change {
     }
     entries.sort_by(|a, b| a.0.total_cmp(&b.0));
     let provisions: Vec<ProvisionChange> = entries.into_iter().map(|(_, c)| c).collect();
-    let class = provisions
-        .iter()
-        .map(|c| c.class)
-        .max()
-        .unwrap_or(ChangeClass::Cosmetic);
-    Change {
-        class,
-        links,
-        provisions,
-    }
+    let class = provisions.iter().map(|c| c.class).max().unwrap_or(ChangeClass::Cosmetic);
+    Change { class, links, provisions }
 }
 
 /// A provision only in one version: added (index into next) or removed (index into prev).
 fn one_sided(kind: ChangeKind, index: usize, p: &Provision) -> ProvisionChange {
     let label = p.label();
-    let verb = if kind == ChangeKind::Added {
-        "added"
-    } else {
-        "removed"
-    };
+    let verb = if kind == ChangeKind::Added { "added" } else { "removed" };
     let body = match (&p.title, p.text.split_once('\n')) {
         (Some(_), Some((_, rest))) => rest,
         _ => p.text.as_str(),
     };
     let summary = summary::quoted(&label, &[(verb, body)]);
-    let (prev, next) = if kind == ChangeKind::Added {
-        (None, Some(index))
-    } else {
-        (Some(index), None)
-    };
+    let (prev, next) = if kind == ChangeKind::Added { (None, Some(index)) } else { (Some(index), None) };
     ProvisionChange {
         kind,
         prev,
@@ -180,32 +161,17 @@ fn one_sided(kind: ChangeKind, index: usize, p: &Provision) -> ProvisionChange {
 fn linked_change(p: &Provision, q: &Provision, link: &Link) -> ProvisionChange {
     let label = q.label();
     let (kind, class, summary, words) = match link.kind {
-        LinkKind::Moved => (
-            ChangeKind::Moved,
-            ChangeClass::Substantive,
-            format!("{label}: moved"),
-            Vec::new(),
-        ),
+        LinkKind::Moved => (ChangeKind::Moved, ChangeClass::Substantive, format!("{label}: moved"), Vec::new()),
         LinkKind::Renumbered => {
             let from = p.clause.as_deref().unwrap_or("-");
             let to = q.clause.as_deref().unwrap_or("-");
             let summary = format!("{label}: renumbered from §{from} to §{to}");
-            (
-                ChangeKind::Renumbered,
-                ChangeClass::Cosmetic,
-                summary,
-                Vec::new(),
-            )
+            (ChangeKind::Renumbered, ChangeClass::Cosmetic, summary, Vec::new())
         }
         LinkKind::Identical | LinkKind::Modified => {
             let words = word_diff(&p.text, &q.text);
             let class = classify_texts(&p.text, &q.text);
-            (
-                ChangeKind::Modified,
-                class,
-                summary::modified(&label, &words),
-                words,
-            )
+            (ChangeKind::Modified, class, summary::modified(&label, &words), words)
         }
     };
     ProvisionChange {

@@ -26,10 +26,8 @@ pub(crate) fn quoted(label: &str, parts: &[(&str, &str)]) -> String {
     }
     let overhead: usize = parts.iter().map(|(verb, _)| verb.chars().count() + 5).sum();
     let room = MAX_SUMMARY_CHARS.saturating_sub(label.chars().count() + overhead) / parts.len();
-    let rendered: Vec<String> = parts
-        .iter()
-        .map(|(verb, text)| format!("{verb} \"{}\"", cut_at_word(text, room.max(24))))
-        .collect();
+    let rendered: Vec<String> =
+        parts.iter().map(|(verb, text)| format!("{verb} \"{}\"", cut_at_word(text, room.max(24)))).collect();
     format!("{label}: {}", rendered.join("; "))
 }
 
@@ -43,24 +41,9 @@ pub(crate) fn modified(label: &str, words: &[WordOp]) -> String {
             .filter(|s| s.chars().any(char::is_alphanumeric))
             .max_by_key(|s| s.len())
     };
-    let ins = longest(|w| {
-        if let WordOp::Insert(s) = w {
-            Some(s)
-        } else {
-            None
-        }
-    });
-    let del = longest(|w| {
-        if let WordOp::Delete(s) = w {
-            Some(s)
-        } else {
-            None
-        }
-    });
-    let changes = words
-        .iter()
-        .filter(|w| !matches!(w, WordOp::Equal(_)))
-        .count();
+    let ins = longest(|w| if let WordOp::Insert(s) = w { Some(s) } else { None });
+    let del = longest(|w| if let WordOp::Delete(s) = w { Some(s) } else { None });
+    let changes = words.iter().filter(|w| !matches!(w, WordOp::Equal(_))).count();
     match (ins, del) {
         (Some(i), Some(d)) if changes == 2 => {
             format!("{label}: {}", quoted_pair(d, i, label))
@@ -74,11 +57,7 @@ pub(crate) fn modified(label: &str, words: &[WordOp]) -> String {
 
 fn quoted_pair(old: &str, new: &str, label: &str) -> String {
     let room = MAX_SUMMARY_CHARS.saturating_sub(label.chars().count() + 22) / 2;
-    format!(
-        "replaced \"{}\" with \"{}\"",
-        cut_at_word(old, room.max(24)),
-        cut_at_word(new, room.max(24))
-    )
+    format!("replaced \"{}\" with \"{}\"", cut_at_word(old, room.max(24)), cut_at_word(new, room.max(24)))
 }
 
 /// `Substantive: 3 added, 1 renumbered — §12 Community Localization: added "…"`.
@@ -105,11 +84,7 @@ pub(crate) fn change_summary(change: &Change) -> String {
             (n > 0).then(|| format!("{n} {word}"))
         })
         .collect();
-    let lead = change
-        .provisions
-        .iter()
-        .find(|p| p.class == change.class)
-        .map(|p| p.summary.as_str());
+    let lead = change.provisions.iter().find(|p| p.class == change.class).map(|p| p.summary.as_str());
     let line = match lead {
         Some(s) => format!("{class}: {} — {s}", counts.join(", ")),
         None => format!("{class}: {}", counts.join(", ")),
@@ -123,17 +98,8 @@ mod tests {
 
     #[test]
     fn long_quotes_are_cut_at_a_word_with_an_ellipsis() {
-        let s = quoted(
-            "§1 Acceptance",
-            &[(
-                "added",
-                &"We may update these Terms from time to time. ".repeat(8),
-            )],
-        );
-        assert!(
-            s.starts_with("§1 Acceptance: added \"We may update these Terms"),
-            "{s}"
-        );
+        let s = quoted("§1 Acceptance", &[("added", &"We may update these Terms from time to time. ".repeat(8))]);
+        assert!(s.starts_with("§1 Acceptance: added \"We may update these Terms"), "{s}");
         assert!(s.ends_with(" …\""), "{s}");
         assert!(s.chars().count() <= MAX_SUMMARY_CHARS, "{s}");
     }

@@ -12,9 +12,7 @@ const WORD_DIFF_TIMEOUT: Duration = Duration::from_millis(250);
 /// whitespace between two changed runs is folded into them, so each edit reads as one
 /// deletion followed by one insertion.
 pub fn word_diff(prev: &str, next: &str) -> Vec<WordOp> {
-    let diff = TextDiff::configure()
-        .timeout(WORD_DIFF_TIMEOUT)
-        .diff_unicode_words(prev, next);
+    let diff = TextDiff::configure().timeout(WORD_DIFF_TIMEOUT).diff_unicode_words(prev, next);
     let mut runs: Vec<(ChangeTag, String)> = Vec::new();
     for change in diff.iter_all_changes() {
         let tag = change.tag();
@@ -66,16 +64,8 @@ mod tests {
     #[test]
     fn a_dropped_word_is_one_deletion_between_equal_runs() {
         let ops = word_diff("generate text content now", "generate content now");
-        let deleted: Vec<&str> = ops
-            .iter()
-            .filter_map(|o| {
-                if let WordOp::Delete(s) = o {
-                    Some(s.trim())
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let deleted: Vec<&str> =
+            ops.iter().filter_map(|o| if let WordOp::Delete(s) = o { Some(s.trim()) } else { None }).collect();
         assert_eq!(deleted, ["text"]);
         assert!(!ops.iter().any(|o| matches!(o, WordOp::Insert(_))));
     }

@@ -59,11 +59,7 @@ impl Normalizer {
             let text = format!("{}{marker} {}", "  ".repeat(indent / 4), inline(text));
             self.push(text, BlockKind::ListItem);
         } else if indent_of(line) >= 2 && self.paragraph.is_empty() && self.after_list() {
-            let text = format!(
-                "{}{}",
-                "  ".repeat(indent_of(line).div_ceil(4)),
-                inline(trimmed)
-            );
+            let text = format!("{}{}", "  ".repeat(indent_of(line).div_ceil(4)), inline(trimmed));
             self.push(text, BlockKind::ListItem);
         } else {
             self.paragraph.push(inline(trimmed));
@@ -78,9 +74,7 @@ impl Normalizer {
 
     /// GFM rows as canonical rows: `<br>` inside cells becomes a space, empty rows are dropped.
     fn table_row(&mut self, row: &str) {
-        let row = ["<br>", "<br/>", "<br />", "<BR>"]
-            .iter()
-            .fold(row.to_owned(), |row, br| row.replace(br, " "));
+        let row = ["<br>", "<br/>", "<br />", "<BR>"].iter().fold(row.to_owned(), |row, br| row.replace(br, " "));
         let text = inline(&row);
         if text.chars().any(|c| !matches!(c, '|' | ' ' | '\t')) {
             self.push(text, BlockKind::TableRow);
@@ -88,9 +82,7 @@ impl Normalizer {
     }
 
     fn after_list(&self) -> bool {
-        self.blocks
-            .last()
-            .is_some_and(|block| block.kind == BlockKind::ListItem)
+        self.blocks.last().is_some_and(|block| block.kind == BlockKind::ListItem)
     }
 
     fn flush(&mut self) {
@@ -107,21 +99,14 @@ impl Normalizer {
         if cleaned.is_empty() || (kind == BlockKind::ListItem && is_bare_marker(&cleaned)) {
             return;
         }
-        let text = if kind == BlockKind::ListItem {
-            format!("{indent}{cleaned}")
-        } else {
-            cleaned
-        };
+        let text = if kind == BlockKind::ListItem { format!("{indent}{cleaned}") } else { cleaned };
         self.blocks.push(Block { text, kind });
     }
 }
 
 /// A list item with no text (`- ` or `3.`), as left by an empty link.
 fn is_bare_marker(item: &str) -> bool {
-    item == "-"
-        || item
-            .strip_suffix('.')
-            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+    item == "-" || item.strip_suffix('.').is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn strip_quote(line: &str) -> &str {
@@ -133,10 +118,7 @@ fn strip_quote(line: &str) -> &str {
 }
 
 fn indent_of(line: &str) -> usize {
-    line.chars()
-        .take_while(|c| c.is_whitespace())
-        .map(|c| if c == '\t' { 4 } else { 1 })
-        .sum()
+    line.chars().take_while(|c| c.is_whitespace()).map(|c| if c == '\t' { 4 } else { 1 }).sum()
 }
 
 fn is_plain_text(line: &str) -> bool {
@@ -157,9 +139,7 @@ fn is_rule(trimmed: &str) -> bool {
 }
 
 fn is_table_separator(trimmed: &str) -> bool {
-    trimmed.contains('-')
-        && trimmed.contains('|')
-        && trimmed.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+    trimmed.contains('-') && trimmed.contains('|') && trimmed.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
 }
 
 fn atx_heading(trimmed: &str) -> Option<(u8, &str)> {

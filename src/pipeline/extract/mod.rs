@@ -60,10 +60,7 @@ pub fn extract(html: &str, source: &SourceDocument) -> Result<String, ExtractErr
 /// Extracts a whole terms document: one page per source, texts joined by a blank line.
 pub fn extract_terms(pages: &[&str], terms: &TermsDeclaration) -> Result<String, ExtractError> {
     if pages.len() != terms.sources.len() {
-        return Err(ExtractError::PageCountMismatch {
-            expected: terms.sources.len(),
-            given: pages.len(),
-        });
+        return Err(ExtractError::PageCountMismatch { expected: terms.sources.len(), given: pages.len() });
     }
     let mut parts = Vec::with_capacity(pages.len());
     for (page, source) in pages.iter().zip(&terms.sources) {
@@ -79,21 +76,13 @@ pub fn extract_css(html: &str, select: &str) -> Result<String, ExtractError> {
     extract_with(html, &[Selector::Css(select.to_owned())], &[])
 }
 
-fn extract_with(
-    html: &str,
-    select: &[Selector],
-    remove: &[Selector],
-) -> Result<String, ExtractError> {
+fn extract_with(html: &str, select: &[Selector], remove: &[Selector]) -> Result<String, ExtractError> {
     let document = Html::parse_document(html);
     let (roots, filter) = select::plan(&document, select, remove)?;
     let blocks = render::render(&roots, &filter);
     let text = text::assemble(&blocks);
     if text.is_empty() {
-        let selector = select
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let selector = select.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
         return Err(ExtractError::NoText { selector });
     }
     Ok(text)

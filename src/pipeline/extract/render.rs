@@ -9,8 +9,8 @@ use super::text::{Block, BlockKind, clean_lines};
 
 /// Elements whose content is never text of the document.
 const SKIPPED: &[&str] = &[
-    "script", "style", "noscript", "template", "svg", "head", "img", "picture", "video", "audio",
-    "iframe", "object", "embed", "canvas", "map", "input", "textarea", "math", "link", "meta",
+    "script", "style", "noscript", "template", "svg", "head", "img", "picture", "video", "audio", "iframe", "object",
+    "embed", "canvas", "map", "input", "textarea", "math", "link", "meta",
 ];
 
 /// Elements that start and end a block of text.
@@ -110,8 +110,7 @@ impl Renderer<'_> {
         if self.pre > 0 {
             self.inline.push_str(text);
         } else {
-            self.inline
-                .extend(text.chars().map(|c| if c == '\n' { ' ' } else { c }));
+            self.inline.extend(text.chars().map(|c| if c == '\n' { ' ' } else { c }));
         }
     }
 
@@ -224,10 +223,7 @@ impl Renderer<'_> {
         let mut cells = Vec::new();
         self.cell += 1;
         for child in node.children() {
-            let is_cell = child
-                .value()
-                .as_element()
-                .is_some_and(|element| matches!(element.name(), "td" | "th"));
+            let is_cell = child.value().as_element().is_some_and(|element| matches!(element.name(), "td" | "th"));
             if is_cell && !self.filter.is_removed(child.id()) {
                 self.children(child);
                 let text = clean_lines(&std::mem::take(&mut self.inline));
@@ -279,9 +275,6 @@ impl Renderer<'_> {
             }
             out.push_str(line);
         }
-        self.blocks.push(Block {
-            text: out,
-            kind: BlockKind::ListItem,
-        });
+        self.blocks.push(Block { text: out, kind: BlockKind::ListItem });
     }
 }

@@ -48,32 +48,17 @@ pub(super) fn plan<'a>(
     select: &[Selector],
     remove: &[Selector],
 ) -> Result<(Vec<Root<'a>>, Filter), ExtractError> {
-    let uses_ranges = select
-        .iter()
-        .chain(remove)
-        .any(|s| matches!(s, Selector::Range { .. }));
+    let uses_ranges = select.iter().chain(remove).any(|s| matches!(s, Selector::Range { .. }));
     let order = if uses_ranges {
-        document
-            .tree
-            .root()
-            .descendants()
-            .enumerate()
-            .map(|(i, node)| (node.id(), i))
-            .collect()
+        document.tree.root().descendants().enumerate().map(|(i, node)| (node.id(), i)).collect()
     } else {
         HashMap::new()
     };
-    let mut filter = Filter {
-        removed: HashSet::new(),
-        order,
-        excluded: Vec::new(),
-    };
+    let mut filter = Filter { removed: HashSet::new(), order, excluded: Vec::new() };
     for selector in remove {
         match selector {
             Selector::Css(css) => {
-                filter
-                    .removed
-                    .extend(document.select(&compile(css)?).map(|element| element.id()));
+                filter.removed.extend(document.select(&compile(css)?).map(|element| element.id()));
             }
             Selector::Range { start, end } => {
                 if let Some(range) = resolve_range(document, &filter.order, start, end)? {
@@ -86,11 +71,7 @@ pub(super) fn plan<'a>(
     Ok((roots, filter))
 }
 
-fn select_roots<'a>(
-    document: &'a Html,
-    select: &[Selector],
-    filter: &Filter,
-) -> Result<Vec<Root<'a>>, ExtractError> {
+fn select_roots<'a>(document: &'a Html, select: &[Selector], filter: &Filter) -> Result<Vec<Root<'a>>, ExtractError> {
     let mut roots = Vec::new();
     let mut chosen: HashSet<NodeId> = HashSet::new();
     for selector in select {
@@ -99,25 +80,17 @@ fn select_roots<'a>(
             Selector::Css(css) => {
                 for element in document.select(&compile(css)?) {
                     chosen.insert(element.id());
-                    roots.push(Root {
-                        node: *element,
-                        range: None,
-                    });
+                    roots.push(Root { node: *element, range: None });
                 }
             }
             Selector::Range { start, end } => {
                 if let Some(range) = resolve_range(document, &filter.order, start, end)? {
-                    roots.push(Root {
-                        node: document.tree.root(),
-                        range: Some(range),
-                    });
+                    roots.push(Root { node: document.tree.root(), range: Some(range) });
                 }
             }
         }
         if roots.len() == before {
-            return Err(ExtractError::NothingSelected {
-                selector: selector.to_string(),
-            });
+            return Err(ExtractError::NothingSelected { selector: selector.to_string() });
         }
     }
     // A match inside another match (or inside removed content) would repeat or resurrect text.
@@ -125,10 +98,7 @@ fn select_roots<'a>(
     roots.retain(|root| {
         root.range.is_some()
             || (seen.insert(root.node.id())
-                && !root
-                    .node
-                    .ancestors()
-                    .any(|a| chosen.contains(&a.id()) || filter.is_removed(a.id())))
+                && !root.node.ancestors().any(|a| chosen.contains(&a.id()) || filter.is_removed(a.id())))
     });
     Ok(roots)
 }
@@ -156,14 +126,8 @@ fn resolve_range(
 }
 
 /// The position of the first element matching `css` and the position just after its subtree.
-fn span(
-    document: &Html,
-    order: &HashMap<NodeId, usize>,
-    css: &str,
-) -> Result<(usize, usize), ExtractError> {
-    let nothing = || ExtractError::NothingSelected {
-        selector: css.to_owned(),
-    };
+fn span(document: &Html, order: &HashMap<NodeId, usize>, css: &str) -> Result<(usize, usize), ExtractError> {
+    let nothing = || ExtractError::NothingSelected { selector: css.to_owned() };
     let element = document.select(&compile(css)?).next().ok_or_else(nothing)?;
     let position = |node: NodeRef<'_, Node>| order.get(&node.id()).copied().ok_or_else(nothing);
     let first = position(*element)?;
@@ -173,8 +137,6 @@ fn span(
 
 /// Parses a CSS selector, naming it in the error.
 pub(super) fn compile(css: &str) -> Result<scraper::Selector, ExtractError> {
-    scraper::Selector::parse(css).map_err(|err| ExtractError::InvalidSelector {
-        selector: css.to_owned(),
-        reason: err.to_string(),
-    })
+    scraper::Selector::parse(css)
+        .map_err(|err| ExtractError::InvalidSelector { selector: css.to_owned(), reason: err.to_string() })
 }

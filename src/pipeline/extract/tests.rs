@@ -23,12 +23,8 @@ fn body(html: &str) -> String {
 
 #[test]
 fn headings_paragraphs_and_line_breaks_are_written_as_markdown() {
-    let text =
-        body("<h1>Terms</h1><p>First\n  line<br>second line</p><h3>Scope</h3><div>Last</div>");
-    assert_eq!(
-        text,
-        "# Terms\n\nFirst line\nsecond line\n\n### Scope\n\nLast\n"
-    );
+    let text = body("<h1>Terms</h1><p>First\n  line<br>second line</p><h3>Scope</h3><div>Last</div>");
+    assert_eq!(text, "# Terms\n\nFirst line\nsecond line\n\n### Scope\n\nLast\n");
 }
 
 #[test]
@@ -39,10 +35,7 @@ fn zero_width_characters_soft_hyphens_and_nbsp_are_cleaned() {
 
 #[test]
 fn text_is_normalised_to_nfc() {
-    assert_eq!(
-        body("<p>Cafe\u{0301} cre\u{0300}me</p>"),
-        "Caf\u{00E9} cr\u{00E8}me\n"
-    );
+    assert_eq!(body("<p>Cafe\u{0301} cre\u{0300}me</p>"), "Caf\u{00E9} cr\u{00E8}me\n");
 }
 
 #[test]
@@ -72,10 +65,7 @@ fn bold_is_kept_with_whitespace_outside_and_italics_are_dropped() {
     let text = body(
         "<p><strong>Minimum age. </strong>You must be <em>at least</em> 18.</p><p><b><strong>Heading-like</strong></b></p>",
     );
-    assert_eq!(
-        text,
-        "**Minimum age.** You must be at least 18.\n\n**Heading-like**\n"
-    );
+    assert_eq!(text, "**Minimum age.** You must be at least 18.\n\n**Heading-like**\n");
 }
 
 #[test]
@@ -87,17 +77,10 @@ fn remove_applies_before_select_and_nested_matches_count_once() {
 
 #[test]
 fn range_selectors_follow_before_and_after_semantics() {
-    let html =
-        "<body><p>intro</p><h1>Title</h1><p>body</p><div id=\"end\">end</div><p>after</p></body>";
+    let html = "<body><p>intro</p><h1>Title</h1><p>body</p><div id=\"end\">end</div><p>after</p></body>";
     let range = |start, end| Selector::Range { start, end };
-    let before_after = range(
-        RangeStart::Before("h1".into()),
-        RangeEnd::After("#end".into()),
-    );
-    let after_before = range(
-        RangeStart::After("h1".into()),
-        RangeEnd::Before("#end".into()),
-    );
+    let before_after = range(RangeStart::Before("h1".into()), RangeEnd::After("#end".into()));
+    let after_before = range(RangeStart::After("h1".into()), RangeEnd::Before("#end".into()));
     let text = extract(html, &source(vec![before_after], vec![])).expect("extracts");
     assert_eq!(text, "# Title\n\nbody\n\nend\n");
     let text = extract(html, &source(vec![after_before], vec![])).expect("extracts");
@@ -107,38 +90,19 @@ fn range_selectors_follow_before_and_after_semantics() {
 #[test]
 fn a_selector_matching_nothing_or_not_parsing_is_an_error() {
     let html = "<p>text</p>";
-    assert_eq!(
-        extract_css(html, "article"),
-        Err(ExtractError::NothingSelected {
-            selector: "article".into()
-        })
-    );
-    assert!(matches!(
-        extract_css(html, "p[["),
-        Err(ExtractError::InvalidSelector { .. })
-    ));
-    assert!(matches!(
-        extract_css("<p><img></p>", "p"),
-        Err(ExtractError::NoText { .. })
-    ));
+    assert_eq!(extract_css(html, "article"), Err(ExtractError::NothingSelected { selector: "article".into() }));
+    assert!(matches!(extract_css(html, "p[["), Err(ExtractError::InvalidSelector { .. })));
+    assert!(matches!(extract_css("<p><img></p>", "p"), Err(ExtractError::NoText { .. })));
 }
 
 #[test]
 fn combined_pages_are_joined_by_a_blank_line() {
-    let terms = TermsDeclaration {
-        sources: vec![
-            source(vec![css("p")], vec![]),
-            source(vec![css("h2")], vec![]),
-        ],
-    };
+    let terms = TermsDeclaration { sources: vec![source(vec![css("p")], vec![]), source(vec![css("h2")], vec![])] };
     let text = extract_terms(&["<p>One</p>", "<h2>Two</h2>"], &terms).expect("extracts");
     assert_eq!(text, "One\n\n## Two\n");
     assert!(matches!(
         extract_terms(&["<p>One</p>"], &terms),
-        Err(ExtractError::PageCountMismatch {
-            expected: 2,
-            given: 1
-        })
+        Err(ExtractError::PageCountMismatch { expected: 2, given: 1 })
     ));
 }
 
@@ -157,15 +121,13 @@ fn ota_markdown_headings_lists_links_and_escapes_are_normalised() {
 #[test]
 fn ota_markdown_tables_drop_separators_empty_rows_and_cell_breaks() {
     let md = "| Data | Purpose |\n| --- | --- |\n| Email<br>Name | Login |\n| | |\n";
-    assert_eq!(
-        normalize_markdown(md),
-        "| Data | Purpose |\n| Email Name | Login |\n"
-    );
+    assert_eq!(normalize_markdown(md), "| Data | Purpose |\n| Email Name | Login |\n");
 }
 
 #[test]
 fn html_and_its_ota_markdown_normalise_to_the_same_text() {
-    let html = "<h2>1. Use</h2><p>You <strong>must</strong> read <a href=\"/x\">this</a>.</p><ul><li>a</li><li>b</li></ul>";
+    let html =
+        "<h2>1. Use</h2><p>You <strong>must</strong> read <a href=\"/x\">this</a>.</p><ul><li>a</li><li>b</li></ul>";
     let md = "1\\. Use\n-------\n\nYou **must** read [this](https://e.com/x).\n\n*   a\n*   b\n";
     assert_eq!(body(html), normalize_markdown(md));
 }

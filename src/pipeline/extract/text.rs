@@ -28,9 +28,7 @@ enum CharRule {
 fn char_rule(c: char) -> CharRule {
     match c {
         // zero-width space/joiners, word joiner, byte order mark, soft hyphen
-        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => {
-            CharRule::Drop
-        }
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => CharRule::Drop,
         '\n' => CharRule::Keep('\n'),
         c if c.is_whitespace() => CharRule::Space,
         c if c.is_control() => CharRule::Drop,
@@ -77,8 +75,7 @@ pub(super) fn assemble(blocks: &[Block]) -> String {
     let mut previous: Option<BlockKind> = None;
     for block in blocks {
         if let Some(previous) = previous {
-            let tight = previous == block.kind
-                && matches!(block.kind, BlockKind::ListItem | BlockKind::TableRow);
+            let tight = previous == block.kind && matches!(block.kind, BlockKind::ListItem | BlockKind::TableRow);
             out.push_str(if tight { "\n" } else { "\n\n" });
         }
         if let BlockKind::Heading(level) = block.kind {
@@ -108,26 +105,19 @@ mod tests {
 
     #[test]
     fn invisible_characters_are_dropped_and_spaces_collapse() {
-        let raw =
-            "  Zero\u{200B}width soft\u{00AD}hyphen\u{00A0}\u{00A0}nbsp \t tab\u{FEFF}  \n\n next ";
+        let raw = "  Zero\u{200B}width soft\u{00AD}hyphen\u{00A0}\u{00A0}nbsp \t tab\u{FEFF}  \n\n next ";
         assert_eq!(clean_lines(raw), "Zerowidth softhyphen nbsp tab\nnext");
     }
 
     #[test]
     fn text_is_composed_to_nfc() {
-        let blocks = [Block {
-            text: "Cafe\u{0301}".to_owned(),
-            kind: BlockKind::Paragraph,
-        }];
+        let blocks = [Block { text: "Cafe\u{0301}".to_owned(), kind: BlockKind::Paragraph }];
         assert_eq!(assemble(&blocks), "Caf\u{00E9}\n");
     }
 
     #[test]
     fn list_items_are_tight_and_paragraphs_are_apart() {
-        let block = |text: &str, kind| Block {
-            text: text.to_owned(),
-            kind,
-        };
+        let block = |text: &str, kind| Block { text: text.to_owned(), kind };
         let blocks = [
             block("Title", BlockKind::Heading(2)),
             block("Intro", BlockKind::Paragraph),
@@ -135,9 +125,6 @@ mod tests {
             block("- b", BlockKind::ListItem),
             block("Outro", BlockKind::Paragraph),
         ];
-        assert_eq!(
-            assemble(&blocks),
-            "## Title\n\nIntro\n\n- a\n- b\n\nOutro\n"
-        );
+        assert_eq!(assemble(&blocks), "## Title\n\nIntro\n\n- a\n- b\n\nOutro\n");
     }
 }

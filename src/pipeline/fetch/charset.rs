@@ -10,17 +10,14 @@ use regex::bytes::Regex;
 const META_SCAN_BYTES: usize = 1024;
 
 /// Matches both `<meta charset="x">` and `<meta http-equiv=... content="text/html; charset=x">`.
-static META_CHARSET: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#"(?i-u)<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([a-z0-9_.:\-]+)"#).ok()
-});
+static META_CHARSET: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r#"(?i-u)<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([a-z0-9_.:\-]+)"#).ok());
 
 /// The `charset` parameter of a Content-Type header value, if any.
 pub fn charset_param(content_type: &str) -> Option<&str> {
     content_type.split(';').skip(1).find_map(|param| {
         let (name, value) = param.split_once('=')?;
-        name.trim()
-            .eq_ignore_ascii_case("charset")
-            .then(|| value.trim().trim_matches(|c| c == '"' || c == '\''))
+        name.trim().eq_ignore_ascii_case("charset").then(|| value.trim().trim_matches(|c| c == '"' || c == '\''))
     })
 }
 
@@ -31,13 +28,7 @@ fn meta_encoding(body: &[u8]) -> Option<&'static Encoding> {
     let label = regex.captures(head)?.get(1)?.as_bytes();
     let encoding = Encoding::for_label(label)?;
     // HTML: a meta tag naming UTF-16 means UTF-8 (the bytes could not hold the tag otherwise).
-    Some(
-        if encoding == encoding_rs::UTF_16BE || encoding == encoding_rs::UTF_16LE {
-            UTF_8
-        } else {
-            encoding
-        },
-    )
+    Some(if encoding == encoding_rs::UTF_16BE || encoding == encoding_rs::UTF_16LE { UTF_8 } else { encoding })
 }
 
 /// Decodes `body`, choosing the encoding from `content_type`, then `<meta>`, then a BOM, then
@@ -49,9 +40,7 @@ pub fn decode(body: &[u8], content_type: Option<&str>) -> (String, &'static str)
         .and_then(charset_param)
         .and_then(|label| Encoding::for_label(label.as_bytes()))
         .or_else(|| meta_encoding(body));
-    let encoding = declared
-        .or_else(|| Encoding::for_bom(body).map(|(enc, _)| enc))
-        .unwrap_or(UTF_8);
+    let encoding = declared.or_else(|| Encoding::for_bom(body).map(|(enc, _)| enc)).unwrap_or(UTF_8);
     let (text, used, _had_errors) = encoding.decode(body);
     (text.into_owned(), used.name())
 }
@@ -70,10 +59,7 @@ mod tests {
 
     #[test]
     fn iso_8859_1_is_decoded_as_windows_1252_like_browsers_do() {
-        let (text, _) = decode(
-            b"d\xe9j\xe0 \x80",
-            Some("text/html; charset=\"ISO-8859-1\""),
-        );
+        let (text, _) = decode(b"d\xe9j\xe0 \x80", Some("text/html; charset=\"ISO-8859-1\""));
         assert_eq!(text, "déjà €");
     }
 
@@ -87,8 +73,7 @@ mod tests {
 
     #[test]
     fn a_meta_http_equiv_content_charset_is_used() {
-        let body =
-            b"<META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=iso-8859-1\">\xe9";
+        let body = b"<META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=iso-8859-1\">\xe9";
         let (text, name) = decode(body, None);
         assert!(text.ends_with('é'));
         assert_eq!(name, "windows-1252");

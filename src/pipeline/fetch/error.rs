@@ -95,16 +95,11 @@ impl FetchError {
     /// Maps a reqwest error, finding a guard refusal from the resolver in its source chain.
     pub(super) fn from_reqwest(err: &reqwest::Error, connect_timeout: Duration) -> Self {
         if let Some(blocked) = find_source::<BlockedAddress>(err) {
-            return Self::Blocked {
-                host: blocked.host.clone(),
-                addr: blocked.addr,
-            };
+            return Self::Blocked { host: blocked.host.clone(), addr: blocked.addr };
         }
         let text = chain_text(err);
         if err.is_connect() && err.is_timeout() {
-            Self::Timeout {
-                after: connect_timeout,
-            }
+            Self::Timeout { after: connect_timeout }
         } else if err.is_connect() {
             Self::Connect(text)
         } else if err.is_builder() {

@@ -10,26 +10,13 @@ use url::Url;
 use super::{FetchError, FetchOutcome, Fetcher, Page, Validators, charset, guard, retry};
 
 /// Content types accepted as documents (a missing one is accepted too).
-const TEXT_TYPES: [&str; 4] = [
-    "text/html",
-    "application/xhtml+xml",
-    "text/plain",
-    "text/markdown",
-];
+const TEXT_TYPES: [&str; 4] = ["text/html", "application/xhtml+xml", "text/plain", "text/markdown"];
 
 /// Headers kept with a page as evidence.
-const KEPT_HEADERS: [&str; 7] = [
-    "content-type",
-    "etag",
-    "last-modified",
-    "date",
-    "server",
-    "cache-control",
-    "content-language",
-];
+const KEPT_HEADERS: [&str; 7] =
+    ["content-type", "etag", "last-modified", "date", "server", "cache-control", "content-language"];
 
-const ACCEPT: &str =
-    "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9,*/*;q=0.1";
+const ACCEPT: &str = "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9,*/*;q=0.1";
 
 /// A failed attempt and the wait the server asked for, if it did.
 pub(super) struct AttemptFailure {
@@ -39,10 +26,7 @@ pub(super) struct AttemptFailure {
 
 impl From<FetchError> for AttemptFailure {
     fn from(error: FetchError) -> Self {
-        Self {
-            error,
-            retry_after: None,
-        }
+        Self { error, retry_after: None }
     }
 }
 
@@ -63,26 +47,18 @@ impl Fetcher {
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 redirects += 1;
                 if redirects > config.max_redirects {
-                    return Err(FetchError::TooManyRedirects {
-                        limit: config.max_redirects,
-                    }
-                    .into());
+                    return Err(FetchError::TooManyRedirects { limit: config.max_redirects }.into());
                 }
                 current = redirect_target(&current, response.headers(), status)?;
                 continue;
             }
             if status == StatusCode::NOT_MODIFIED {
                 let status = status.as_u16();
-                return Ok(FetchOutcome::NotModified {
-                    status,
-                    attempts: attempt,
-                });
+                return Ok(FetchOutcome::NotModified { status, attempts: attempt });
             }
             if !status.is_success() {
                 return Err(AttemptFailure {
-                    error: FetchError::Status {
-                        status: status.as_u16(),
-                    },
+                    error: FetchError::Status { status: status.as_u16() },
                     retry_after: retry_after(response.headers()),
                 });
             }
@@ -93,26 +69,12 @@ impl Fetcher {
 
     /// Checks the URL, waits for the host's turn, and sends one request; the returned deadline
     /// bounds the rest of this exchange (the body).
-    async fn send(
-        &self,
-        url: &Url,
-        validators: &Validators,
-    ) -> Result<(Response, Instant), FetchError> {
+    async fn send(&self, url: &Url, validators: &Validators) -> Result<(Response, Instant), FetchError> {
         let config = &self.inner.config;
         let host = checked_host(url)?;
-        guard::check_host(url, config.allow_private).map_err(|b| FetchError::Blocked {
-            host: b.host,
-            addr: b.addr,
-        })?;
-        self.inner
-            .spacing
-            .wait_turn(&host, config.per_host_spacing)
-            .await;
-        let mut request = self
-            .inner
-            .client
-            .get(url.clone())
-            .header(header::ACCEPT, ACCEPT);
+        guard::check_host(url, config.allow_private).map_err(|b| FetchError::Blocked { host: b.host, addr: b.addr })?;
+        self.inner.spacing.wait_turn(&host, config.per_host_spacing).await;
+        let mut request = self.inner.client.get(url.clone()).header(header::ACCEPT, ACCEPT);
         if let Some(etag) = &validators.etag {
             request = request.header(header::IF_NONE_MATCH, etag.as_str());
         }
@@ -120,9 +82,7 @@ impl Fetcher {
             request = request.header(header::IF_MODIFIED_SINCE, date.as_str());
         }
         let deadline = Instant::now() + config.total_timeout;
-        let timeout = FetchError::Timeout {
-            after: config.total_timeout,
-        };
+        let timeout = FetchError::Timeout { after: config.total_timeout };
         let response = timeout_at(deadline, request.send())
             .await
             .map_err(|_| timeout.clone())?
@@ -131,12 +91,7 @@ impl Fetcher {
     }
 
     /// Checks the content type, reads the body under the cap and the deadline, and decodes it.
-    async fn read_page(
-        &self,
-        response: Response,
-        deadline: Instant,
-        attempt: u32,
-    ) -> Result<Page, FetchError> {
+    async fn read_page(&self, response: Response, deadline: Instant, attempt: u32) -> Result<Page, FetchError> {
         let content_type = header_text(response.headers(), header::CONTENT_TYPE.as_str());
         if let Some(ct) = &content_type {
             check_content_type(ct)?;
@@ -147,12 +102,7 @@ impl Fetcher {
             .iter()
             .filter_map(|name| Some((name.to_string(), header_text(response.headers(), name)?)))
             .collect();
-        let find = |name: &str| {
-            headers
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.clone())
-        };
+        let find = |name: &str| headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
         let (etag, last_modified) = (find("etag"), find("last-modified"));
         let body = self.read_body(response, deadline).await?;
         let (text, charset) = charset::decode(&body, content_type.as_deref());
@@ -171,27 +121,18 @@ impl Fetcher {
     }
 
     /// Streams the body, refusing it as soon as it (or its announced length) passes the cap.
-    async fn read_body(
-        &self,
-        mut response: Response,
-        deadline: Instant,
-    ) -> Result<Vec<u8>, FetchError> {
+    async fn read_body(&self, mut response: Response, deadline: Instant) -> Result<Vec<u8>, FetchError> {
         let config = &self.inner.config;
         let limit = config.max_body_bytes;
         let too_large = FetchError::BodyTooLarge { limit };
-        if response
-            .content_length()
-            .is_some_and(|len| len > u64::try_from(limit).unwrap_or(u64::MAX))
-        {
+        if response.content_length().is_some_and(|len| len > u64::try_from(limit).unwrap_or(u64::MAX)) {
             return Err(too_large);
         }
         let mut body = Vec::new();
         loop {
             let chunk = timeout_at(deadline, response.chunk())
                 .await
-                .map_err(|_| FetchError::Timeout {
-                    after: config.total_timeout,
-                })?
+                .map_err(|_| FetchError::Timeout { after: config.total_timeout })?
                 .map_err(|e| FetchError::from_reqwest(&e, config.connect_timeout))?;
             let Some(chunk) = chunk else {
                 return Ok(body);
@@ -207,9 +148,7 @@ impl Fetcher {
 /// The host of an http(s) URL, or why the URL cannot be fetched.
 fn checked_host(url: &Url) -> Result<String, FetchError> {
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(FetchError::InvalidUrl(format!(
-            "{url}: only http and https can be fetched"
-        )));
+        return Err(FetchError::InvalidUrl(format!("{url}: only http and https can be fetched")));
     }
     url.host_str()
         .filter(|h| !h.is_empty())
@@ -218,17 +157,10 @@ fn checked_host(url: &Url) -> Result<String, FetchError> {
 }
 
 /// Where a redirect points, resolved against the current URL.
-fn redirect_target(
-    current: &Url,
-    headers: &HeaderMap,
-    status: StatusCode,
-) -> Result<Url, FetchError> {
-    let location = header_text(headers, header::LOCATION.as_str()).ok_or(FetchError::Status {
-        status: status.as_u16(),
-    })?;
-    let next = current
-        .join(&location)
-        .map_err(|e| FetchError::InvalidUrl(format!("redirect to {location:?}: {e}")))?;
+fn redirect_target(current: &Url, headers: &HeaderMap, status: StatusCode) -> Result<Url, FetchError> {
+    let location =
+        header_text(headers, header::LOCATION.as_str()).ok_or(FetchError::Status { status: status.as_u16() })?;
+    let next = current.join(&location).map_err(|e| FetchError::InvalidUrl(format!("redirect to {location:?}: {e}")))?;
     checked_host(&next)?;
     Ok(next)
 }
@@ -261,27 +193,13 @@ mod tests {
 
     #[test]
     fn text_types_are_accepted_and_others_refused() {
-        for ok in [
-            "text/html; charset=utf-8",
-            "TEXT/HTML",
-            "application/xhtml+xml",
-            "text/plain",
-            "text/markdown",
-            "",
-        ] {
+        for ok in ["text/html; charset=utf-8", "TEXT/HTML", "application/xhtml+xml", "text/plain", "text/markdown", ""]
+        {
             assert!(check_content_type(ok).is_ok(), "{ok}");
         }
-        for bad in [
-            "application/pdf",
-            "image/png",
-            "application/json",
-            "text/htmlx",
-        ] {
+        for bad in ["application/pdf", "image/png", "application/json", "text/htmlx"] {
             let err = check_content_type(bad).err();
-            assert_eq!(
-                err,
-                Some(FetchError::UnsupportedContentType(bad.to_owned()))
-            );
+            assert_eq!(err, Some(FetchError::UnsupportedContentType(bad.to_owned())));
         }
     }
 
@@ -289,13 +207,7 @@ mod tests {
     fn only_http_and_https_urls_with_a_host_are_fetched() {
         let parse = |u: &str| Url::parse(u).unwrap();
         assert!(checked_host(&parse("https://example.com/tos")).is_ok());
-        assert_eq!(
-            checked_host(&parse("ftp://example.com/")).map_err(|e| e.kind()),
-            Err("invalid-url")
-        );
-        assert_eq!(
-            checked_host(&parse("file:///etc/passwd")).map_err(|e| e.kind()),
-            Err("invalid-url")
-        );
+        assert_eq!(checked_host(&parse("ftp://example.com/")).map_err(|e| e.kind()), Err("invalid-url"));
+        assert_eq!(checked_host(&parse("file:///etc/passwd")).map_err(|e| e.kind()), Err("invalid-url"));
     }
 }

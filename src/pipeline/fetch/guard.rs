@@ -90,10 +90,7 @@ pub fn check_host(url: &Url, allow_private: bool) -> Result<(), BlockedAddress> 
         Some(Host::Domain(_)) | None => return Ok(()),
     };
     if is_forbidden(addr) {
-        return Err(BlockedAddress {
-            host: url.host_str().unwrap_or_default().to_owned(),
-            addr,
-        });
+        return Err(BlockedAddress { host: url.host_str().unwrap_or_default().to_owned(), addr });
     }
     Ok(())
 }
@@ -111,13 +108,9 @@ impl Resolve for GuardedResolver {
         let allow_private = self.allow_private;
         let host = name.as_str().to_owned();
         Box::pin(async move {
-            let found: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             if !allow_private && let Some(bad) = found.iter().find(|a| is_forbidden(a.ip())) {
-                let err = BlockedAddress {
-                    host,
-                    addr: bad.ip(),
-                };
+                let err = BlockedAddress { host, addr: bad.ip() };
                 return Err(Box::new(err) as Box<dyn std::error::Error + Send + Sync>);
             }
             let addrs: Addrs = Box::new(found.into_iter());

@@ -149,19 +149,11 @@ impl Fetcher {
             .redirect(reqwest::redirect::Policy::none())
             .retry(reqwest::retry::never())
             .no_proxy()
-            .dns_resolver(GuardedResolver {
-                allow_private: config.allow_private,
-            })
+            .dns_resolver(GuardedResolver { allow_private: config.allow_private })
             .build()
             .map_err(|e| FetchError::Setup(e.to_string()))?;
-        let inner = Inner {
-            client,
-            config,
-            spacing: HostSpacing::default(),
-        };
-        Ok(Fetcher {
-            inner: Arc::new(inner),
-        })
+        let inner = Inner { client, config, spacing: HostSpacing::default() };
+        Ok(Fetcher { inner: Arc::new(inner) })
     }
 
     /// The configuration this fetcher was built with.
@@ -172,11 +164,7 @@ impl Fetcher {
     /// Fetches `url`, conditionally when `validators` hold anything, retrying 5xx, 429,
     /// connection failures and timeouts with backoff up to `max_attempts`.
     #[tracing::instrument(skip_all, fields(url = %url))]
-    pub async fn fetch(
-        &self,
-        url: &Url,
-        validators: &Validators,
-    ) -> Result<FetchOutcome, FetchError> {
+    pub async fn fetch(&self, url: &Url, validators: &Validators) -> Result<FetchOutcome, FetchError> {
         let config = &self.inner.config;
         let mut attempt = 1;
         loop {

@@ -31,9 +31,7 @@ pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    let at = DateTime::parse_from_rfc2822(value)
-        .ok()?
-        .with_timezone(&Utc);
+    let at = DateTime::parse_from_rfc2822(value).ok()?.with_timezone(&Utc);
     Some((at - now).to_std().unwrap_or(Duration::ZERO))
 }
 
@@ -48,10 +46,7 @@ mod tests {
         for (attempt, plain) in [(1, 500), (2, 1000), (3, 2000), (4, 4000)] {
             let got = backoff(base, attempt, cap);
             let plain = Duration::from_millis(plain);
-            assert!(
-                got >= plain && got <= plain + plain / 10,
-                "{attempt}: {got:?}"
-            );
+            assert!(got >= plain && got <= plain + plain / 10, "{attempt}: {got:?}");
         }
         let capped = backoff(base, 40, cap);
         assert!(capped >= cap && capped <= cap + cap / 10);
@@ -59,9 +54,7 @@ mod tests {
 
     #[test]
     fn retry_after_reads_seconds_and_http_dates() {
-        let now = DateTime::parse_from_rfc3339("2015-10-21T07:27:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
+        let now = DateTime::parse_from_rfc3339("2015-10-21T07:27:00Z").unwrap().with_timezone(&Utc);
         assert_eq!(parse_retry_after(" 7 ", now), Some(Duration::from_secs(7)));
         let date = "Wed, 21 Oct 2015 07:28:00 GMT";
         assert_eq!(parse_retry_after(date, now), Some(Duration::from_secs(60)));

@@ -27,16 +27,12 @@ const MAX_BOLD_HEADING_WORDS: usize = 15;
 
 static ATX: LazyLock<Regex> = LazyLock::new(|| re(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$"));
 static SETEXT: LazyLock<Regex> = LazyLock::new(|| re(r"^ {0,3}(=+|-+)\s*$"));
-static LIST_ITEM: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^\s*(?:[-*+•]|\d{1,3}[.)]|\(?[a-z]{1,3}\))\s+\S"));
-static NUMBERED_BOLD: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^\s*(\(?\d+(?:\.\d+)*\\?[.)]?|\([a-z]\)|[a-z][.)])\s*\*\*(.+?)\*\*\s*(.*)$")
-});
-static BOLD_NUMBERED: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^\s*\*\*\s*(\d+(?:\.\d+)*)\\?\.?\s+(.+?)\*\*\s*(.*)$"));
+static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*(?:[-*+•]|\d{1,3}[.)]|\(?[a-z]{1,3}\))\s+\S"));
+static NUMBERED_BOLD: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\s*(\(?\d+(?:\.\d+)*\\?[.)]?|\([a-z]\)|[a-z][.)])\s*\*\*(.+?)\*\*\s*(.*)$"));
+static BOLD_NUMBERED: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*\*\*\s*(\d+(?:\.\d+)*)\\?\.?\s+(.+?)\*\*\s*(.*)$"));
 static BOLD_LINE: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*\*\*([^*]+?)\*\*\s*$"));
-static BOLD_LEAD: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^\s*\*\*([^*]{2,80}?[.:])\*\*\s+(\S.*)$"));
+static BOLD_LEAD: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*\*\*([^*]{2,80}?[.:])\*\*\s+(\S.*)$"));
 
 fn re(pattern: &str) -> Regex {
     // The patterns are constants checked by the unit tests; an invalid one is a programming error.
@@ -51,18 +47,12 @@ pub(crate) fn parse_blocks(text: &str) -> Vec<Block> {
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i].trim_end();
-        let next_is_setext = lines
-            .get(i + 1)
-            .is_some_and(|n| SETEXT.is_match(n) && !line.trim().is_empty());
+        let next_is_setext = lines.get(i + 1).is_some_and(|n| SETEXT.is_match(n) && !line.trim().is_empty());
         if line.trim().is_empty() {
             flush(&mut para, &mut blocks);
         } else if next_is_setext && !LIST_ITEM.is_match(line) {
             flush(&mut para, &mut blocks);
-            let level = if lines[i + 1].trim_start().starts_with('=') {
-                1
-            } else {
-                2
-            };
+            let level = if lines[i + 1].trim_start().starts_with('=') { 1 } else { 2 };
             push_heading(&mut blocks, level, line);
             i += 1;
         } else if let Some(c) = ATX.captures(line) {
@@ -97,12 +87,7 @@ fn push_heading(blocks: &mut Vec<Block>, level: u8, raw: &str) {
         return;
     }
     let (clause, title) = split_clause(&cleaned);
-    blocks.push(Block::Heading {
-        level,
-        clause,
-        title,
-        line: cleaned,
-    });
+    blocks.push(Block::Heading { level, clause, title, line: cleaned });
 }
 
 /// Ends the current paragraph and classifies it.
@@ -118,18 +103,13 @@ fn flush(para: &mut Vec<&str>, blocks: &mut Vec<Block>) {
         blocks.push(block);
         return;
     }
-    let joined = std::iter::once(first)
-        .chain(rest.iter().copied())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let joined = std::iter::once(first).chain(rest.iter().copied()).collect::<Vec<_>>().join("\n");
     let text = clean_inline(&joined);
     if text.is_empty() {
         return;
     }
     if is_date_stamp(&strip_emphasis(&text)) {
-        blocks.push(Block::Stamp {
-            text: strip_emphasis(&text),
-        });
+        blocks.push(Block::Stamp { text: strip_emphasis(&text) });
     } else {
         blocks.push(Block::Para { text, list_item });
     }
@@ -139,10 +119,7 @@ fn flush(para: &mut Vec<&str>, blocks: &mut Vec<Block>) {
 fn bold_heading(first: &str, rest: &[&str]) -> Option<Block> {
     let body_tail = || rest.join("\n");
     let make = |level: u8, clause: Option<String>, title: &str, body: &str| {
-        let title = strip_emphasis(&clean_inline(title))
-            .trim_end_matches(['.', ':'])
-            .trim()
-            .to_owned();
+        let title = strip_emphasis(&clean_inline(title)).trim_end_matches(['.', ':']).trim().to_owned();
         if title.is_empty() || is_date_stamp(&title) {
             return None;
         }
@@ -152,29 +129,15 @@ fn bold_heading(first: &str, rest: &[&str]) -> Option<Block> {
         };
         let body = clean_inline(body);
         if !body.is_empty() {
-            line = format!("{line}. {body}")
-                .replace(".. ", ". ")
-                .replace(":. ", ": ");
+            line = format!("{line}. {body}").replace(".. ", ". ").replace(":. ", ": ");
         }
-        Some(Block::Heading {
-            level,
-            clause,
-            title,
-            line,
-        })
+        Some(Block::Heading { level, clause, title, line })
     };
     let with_rest = |head_body: &str| {
         let tail = body_tail();
-        if tail.is_empty() {
-            head_body.to_owned()
-        } else {
-            format!("{head_body}\n{tail}")
-        }
+        if tail.is_empty() { head_body.to_owned() } else { format!("{head_body}\n{tail}") }
     };
-    if let Some(c) = NUMBERED_BOLD
-        .captures(first)
-        .or_else(|| BOLD_NUMBERED.captures(first))
-    {
+    if let Some(c) = NUMBERED_BOLD.captures(first).or_else(|| BOLD_NUMBERED.captures(first)) {
         let clause = normalize_clause(&c[1]);
         let depth = clause.split('.').count();
         let level = 7 + u8::try_from(depth.min(4)).unwrap_or(4);
@@ -197,24 +160,14 @@ fn bold_heading(first: &str, rest: &[&str]) -> Option<Block> {
 /// `12\.` → `12`, `(b)` and `b.` → `(b)`.
 fn normalize_clause(raw: &str) -> String {
     let bare = raw.trim_matches(|c: char| matches!(c, '(' | ')' | '.' | '\\') || c.is_whitespace());
-    if bare.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        bare.to_owned()
-    } else {
-        format!("({bare})")
-    }
+    if bare.chars().all(|c| c.is_ascii_digit() || c == '.') { bare.to_owned() } else { format!("({bare})") }
 }
 
 /// Removes bold/italic markers wrapping the whole text or inside it (`**`, `__`, edge `_`/`*`).
 pub(crate) fn strip_emphasis(text: &str) -> String {
     let t = text.replace("**", "").replace("__", "");
     let t = t.trim();
-    let t = t
-        .strip_prefix('_')
-        .and_then(|s| s.strip_suffix('_'))
-        .unwrap_or(t);
-    let t = t
-        .strip_prefix('*')
-        .and_then(|s| s.strip_suffix('*'))
-        .unwrap_or(t);
+    let t = t.strip_prefix('_').and_then(|s| s.strip_suffix('_')).unwrap_or(t);
+    let t = t.strip_prefix('*').and_then(|s| s.strip_suffix('*')).unwrap_or(t);
     t.trim().to_owned()
 }

@@ -22,11 +22,7 @@ pub(crate) fn chunk_parts(parts: &[Part], max_words: usize) -> Vec<String> {
         }
         for (i, sentence) in split_sentences(&part.text).into_iter().enumerate() {
             let glue_line = (part.list_item && !after_heading) || i > 0;
-            pieces.push((
-                sentence.to_owned(),
-                glue_line,
-                sentence.split_whitespace().count(),
-            ));
+            pieces.push((sentence.to_owned(), glue_line, sentence.split_whitespace().count()));
         }
     }
     let mut chunks: Vec<String> = Vec::new();
@@ -94,9 +90,6 @@ mod tests {
 
     #[test]
     fn sentences_split_before_capitals_not_after_abbreviations() {
-        assert_eq!(
-            split_sentences("One, e.g. two. Three! (4) Four"),
-            ["One, e.g. two.", "Three!", "(4) Four"]
-        );
+        assert_eq!(split_sentences("One, e.g. two. Three! (4) Four"), ["One, e.g. two.", "Three!", "(4) Four"]);
     }
 }

@@ -16,11 +16,9 @@ static LINK: LazyLock<Regex> = LazyLock::new(|| re(r"\[([^\]]*)\]\((?:[^()]|\([^
 static ESCAPE: LazyLock<Regex> = LazyLock::new(|| re(r"\\([!-/:-@\[-`{-~])"));
 static BULLET: LazyLock<Regex> = LazyLock::new(|| re(r"^[*+•-]\s+"));
 static SPACES: LazyLock<Regex> = LazyLock::new(|| re(r"\s+"));
-static CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(?i:(?:section|article|clause|part)\s+)?(\d+(?:\.\d+)*)(?:\.|\))?(?:\s+|$)(.*)$")
-});
-static LETTER_CLAUSE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^\(?([a-z]|[ivx]{1,4}|\d{1,3})\)\s+(.*)$"));
+static CLAUSE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?i:(?:section|article|clause|part)\s+)?(\d+(?:\.\d+)*)(?:\.|\))?(?:\s+|$)(.*)$"));
+static LETTER_CLAUSE: LazyLock<Regex> = LazyLock::new(|| re(r"^\(?([a-z]|[ivx]{1,4}|\d{1,3})\)\s+(.*)$"));
 static ROMAN_CLAUSE: LazyLock<Regex> = LazyLock::new(|| re(r"^([IVX]{1,5})\.\s+(.*)$"));
 
 const MONTHS: &str = "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|\
@@ -47,12 +45,7 @@ const MAX_STAMP_WORDS: usize = 20;
 pub(crate) fn clean_inline(text: &str) -> String {
     let text: String = text
         .nfc()
-        .filter(|c| {
-            !matches!(
-                c,
-                '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
-            )
-        })
+        .filter(|c| !matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'))
         .map(|c| if c == '\u{a0}' { ' ' } else { c })
         .collect();
     let text = IMAGE.replace_all(&text, "");
@@ -78,26 +71,12 @@ pub(crate) fn split_clause(heading: &str) -> (Option<String>, String) {
     let found = CLAUSE
         .captures(heading)
         .map(|c| (c[1].to_owned(), c[2].to_owned()))
-        .or_else(|| {
-            LETTER_CLAUSE
-                .captures(heading)
-                .map(|c| (format!("({})", &c[1]), c[2].to_owned()))
-        })
-        .or_else(|| {
-            ROMAN_CLAUSE
-                .captures(heading)
-                .map(|c| (c[1].to_owned(), c[2].to_owned()))
-        });
+        .or_else(|| LETTER_CLAUSE.captures(heading).map(|c| (format!("({})", &c[1]), c[2].to_owned())))
+        .or_else(|| ROMAN_CLAUSE.captures(heading).map(|c| (c[1].to_owned(), c[2].to_owned())));
     match found {
         Some((clause, rest)) => {
-            let title = rest
-                .trim_start_matches(['-', '–', '—', ':', '.', ' '])
-                .trim();
-            let title = if title.is_empty() {
-                heading.trim()
-            } else {
-                title
-            };
+            let title = rest.trim_start_matches(['-', '–', '—', ':', '.', ' ']).trim();
+            let title = if title.is_empty() { heading.trim() } else { title };
             (Some(clause), title.to_owned())
         }
         None => (None, heading.trim().to_owned()),
@@ -138,18 +117,9 @@ mod tests {
 
     #[test]
     fn clause_numbers_are_split_from_titles() {
-        assert_eq!(
-            split_clause("4.2 Use of Materials"),
-            (Some("4.2".into()), "Use of Materials".into())
-        );
-        assert_eq!(
-            split_clause("Section 3 – Fees"),
-            (Some("3".into()), "Fees".into())
-        );
-        assert_eq!(
-            split_clause("(a) Scope"),
-            (Some("(a)".into()), "Scope".into())
-        );
+        assert_eq!(split_clause("4.2 Use of Materials"), (Some("4.2".into()), "Use of Materials".into()));
+        assert_eq!(split_clause("Section 3 – Fees"), (Some("3".into()), "Fees".into()));
+        assert_eq!(split_clause("(a) Scope"), (Some("(a)".into()), "Scope".into()));
         assert_eq!(split_clause("Privacy"), (None, "Privacy".into()));
     }
 
@@ -165,9 +135,7 @@ mod tests {
         ] {
             assert!(is_date_stamp(line), "{line}");
         }
-        assert!(!is_date_stamp(
-            "We may update these Terms from time to time."
-        ));
+        assert!(!is_date_stamp("We may update these Terms from time to time."));
         assert!(!is_date_stamp("Effective communication matters to us."));
     }
 }

@@ -29,11 +29,7 @@ impl KeySet {
     /// The next continuation key of the latest section with `base`: `<key>-part-2`, …
     pub(crate) fn part(&mut self, base: &str) -> String {
         let base = if base.is_empty() { "provision" } else { base };
-        let owner = self
-            .last_of_base
-            .get(base)
-            .cloned()
-            .unwrap_or_else(|| base.to_owned());
+        let owner = self.last_of_base.get(base).cloned().unwrap_or_else(|| base.to_owned());
         let n = self.parts.entry(owner.clone()).or_insert(1);
         *n += 1;
         let candidate = format!("{owner}-part-{n}");
@@ -64,9 +60,5 @@ pub(crate) fn slug(text: &str, max_words: usize) -> String {
 /// Key of a date-stamp line without its date: `Last updated: May 2, 2025` → `last-updated`.
 pub(crate) fn stamp_key(text: &str) -> String {
     let base = slug(&DATE.replace_all(text, " "), 5);
-    if base.is_empty() {
-        "date".to_owned()
-    } else {
-        base
-    }
+    if base.is_empty() { "date".to_owned() } else { base }
 }

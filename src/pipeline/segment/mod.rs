@@ -30,14 +30,7 @@ struct Section {
 
 impl Section {
     fn plain(heading_path: Vec<String>, key_base: String, continues: bool) -> Self {
-        Self {
-            heading_path,
-            clause: None,
-            title: None,
-            key_base,
-            continues,
-            parts: Vec::new(),
-        }
+        Self { heading_path, clause: None, title: None, key_base, continues, parts: Vec::new() }
     }
 }
 
@@ -67,12 +60,7 @@ fn heading_sections(blocks: Vec<Block>) -> Vec<Section> {
     let mut current: Option<Section> = None;
     for block in blocks {
         match block {
-            Block::Heading {
-                level,
-                clause,
-                title,
-                line,
-            } => {
+            Block::Heading { level, clause, title, line } => {
                 sections.extend(current.take());
                 while stack.last().is_some_and(|(l, _)| *l >= level) {
                     stack.pop();
@@ -84,11 +72,7 @@ fn heading_sections(blocks: Vec<Block>) -> Vec<Section> {
                 };
                 stack.push((level, display(clause.as_deref(), &title)));
                 let mut s = Section::plain(path, key_base, false);
-                s.parts.push(Part {
-                    text: line,
-                    list_item: false,
-                    heading: true,
-                });
+                s.parts.push(Part { text: line, list_item: false, heading: true });
                 s.clause = clause;
                 s.title = Some(title);
                 current = Some(s);
@@ -99,35 +83,19 @@ fn heading_sections(blocks: Vec<Block>) -> Vec<Section> {
                     sections.push(c);
                     next
                 });
-                let mut s = Section::plain(
-                    stack.iter().map(|(_, t)| t.clone()).collect(),
-                    stamp_key(&text),
-                    false,
-                );
-                s.parts.push(Part {
-                    text,
-                    list_item: false,
-                    heading: false,
-                });
+                let mut s = Section::plain(stack.iter().map(|(_, t)| t.clone()).collect(), stamp_key(&text), false);
+                s.parts.push(Part { text, list_item: false, heading: false });
                 sections.push(s);
                 current = cont;
             }
             Block::Para { text, list_item } => {
-                let s = current
-                    .get_or_insert_with(|| Section::plain(Vec::new(), "preamble".into(), false));
-                s.parts.push(Part {
-                    text,
-                    list_item,
-                    heading: false,
-                });
+                let s = current.get_or_insert_with(|| Section::plain(Vec::new(), "preamble".into(), false));
+                s.parts.push(Part { text, list_item, heading: false });
             }
         }
     }
     sections.extend(current);
-    sections
-        .into_iter()
-        .filter(|s| !s.parts.is_empty())
-        .collect()
+    sections.into_iter().filter(|s| !s.parts.is_empty()).collect()
 }
 
 /// An empty section that continues `section`'s body under the same headings.
@@ -141,34 +109,19 @@ fn paragraph_sections(blocks: Vec<Block>) -> Vec<Section> {
     let mut sections: Vec<Section> = Vec::new();
     for block in blocks {
         match block {
-            Block::Para {
-                text,
-                list_item: true,
-            } if !sections.is_empty() => {
+            Block::Para { text, list_item: true } if !sections.is_empty() => {
                 if let Some(last) = sections.last_mut() {
-                    last.parts.push(Part {
-                        text,
-                        list_item: true,
-                        heading: false,
-                    });
+                    last.parts.push(Part { text, list_item: true, heading: false });
                 }
             }
             Block::Para { text, .. } => {
                 let mut s = Section::plain(Vec::new(), slug(&text, 6), false);
-                s.parts.push(Part {
-                    text,
-                    list_item: false,
-                    heading: false,
-                });
+                s.parts.push(Part { text, list_item: false, heading: false });
                 sections.push(s);
             }
             Block::Stamp { text } => {
                 let mut s = Section::plain(Vec::new(), stamp_key(&text), false);
-                s.parts.push(Part {
-                    text,
-                    list_item: false,
-                    heading: false,
-                });
+                s.parts.push(Part { text, list_item: false, heading: false });
                 sections.push(s);
             }
             Block::Heading { .. } => {}
@@ -189,17 +142,10 @@ fn display(clause: Option<&str>, title: &str) -> String {
 /// Splits a section into provisions of at most [`MAX_PROVISION_WORDS`] words and keys them.
 fn emit(section: Section, keys: &mut KeySet, out: &mut Vec<Provision>) {
     let chunks = chunk_parts(&section.parts, MAX_PROVISION_WORDS);
-    let own_heading = section
-        .title
-        .as_ref()
-        .map(|t| display(section.clause.as_deref(), t));
+    let own_heading = section.title.as_ref().map(|t| display(section.clause.as_deref(), t));
     for (i, text) in chunks.into_iter().enumerate() {
         let first = i == 0 && !section.continues;
-        let key = if first {
-            keys.fresh(&section.key_base)
-        } else {
-            keys.part(&section.key_base)
-        };
+        let key = if first { keys.fresh(&section.key_base) } else { keys.part(&section.key_base) };
         let mut heading_path = section.heading_path.clone();
         if !first && let Some(h) = &own_heading {
             heading_path.push(h.clone());
@@ -226,10 +172,7 @@ mod tests {
                     12\\. Miscellaneous[](#h_01JD)\n------------------\n\n1.  Force.\n2.  Agency.\n";
         let p = segment(text);
         let keys: Vec<&str> = p.iter().map(|p| p.key.as_str()).collect();
-        assert_eq!(
-            keys,
-            ["terms", "last-updated", "terms-part-2", "12-miscellaneous"]
-        );
+        assert_eq!(keys, ["terms", "last-updated", "terms-part-2", "12-miscellaneous"]);
         assert_eq!(p[3].clause.as_deref(), Some("12"));
         assert_eq!(p[3].title.as_deref(), Some("Miscellaneous"));
         assert_eq!(p[3].text, "12. Miscellaneous\n\n1. Force.\n2. Agency.");
@@ -238,9 +181,7 @@ mod tests {
 
     #[test]
     fn numbered_bold_paragraphs_are_headings_with_their_body() {
-        let p = segment(
-            "1. **Eligibility.** You must be 18.\n    More text.\n\n2. **Use.** Be nice.\n",
-        );
+        let p = segment("1. **Eligibility.** You must be 18.\n    More text.\n\n2. **Use.** Be nice.\n");
         assert_eq!(p.len(), 2);
         assert_eq!(p[0].key, "1-eligibility");
         assert_eq!(p[0].text, "1. Eligibility. You must be 18.\nMore text.");
@@ -260,9 +201,6 @@ mod tests {
         let p = segment(&text);
         assert_eq!(p.len(), 2);
         assert_eq!(p[1].key, "big-part-2");
-        assert!(
-            p.iter()
-                .all(|p| p.text.split_whitespace().count() <= MAX_PROVISION_WORDS)
-        );
+        assert!(p.iter().all(|p| p.text.split_whitespace().count() <= MAX_PROVISION_WORDS));
     }
 }

@@ -23,17 +23,12 @@ async fn a_closed_port_fails_with_a_connect_error_after_the_allowed_attempts() {
 async fn a_connection_that_is_never_accepted_fails_with_a_timeout_after_the_connect_limit() {
     // A listener whose accept queue is full: the kernel drops further SYNs, so connecting hangs.
     let socket = tokio::net::TcpSocket::new_v4().expect("socket");
-    socket
-        .bind("127.0.0.1:0".parse().expect("addr"))
-        .expect("bind");
+    socket.bind("127.0.0.1:0".parse().expect("addr")).expect("bind");
     let listener = socket.listen(0).expect("listen");
     let addr = listener.local_addr().expect("addr");
     let mut fillers = Vec::new();
     for _ in 0..4 {
-        let filler = tokio::time::timeout(
-            Duration::from_millis(200),
-            tokio::net::TcpStream::connect(addr),
-        );
+        let filler = tokio::time::timeout(Duration::from_millis(200), tokio::net::TcpStream::connect(addr));
         if let Ok(Ok(stream)) = filler.await {
             fillers.push(stream);
         }
@@ -45,34 +40,21 @@ async fn a_connection_that_is_never_accepted_fails_with_a_timeout_after_the_conn
 
     let err = error(fetch(config, &url).await);
 
-    assert_eq!(
-        err,
-        FetchError::Timeout {
-            after: Duration::from_millis(300)
-        }
-    );
+    assert_eq!(err, FetchError::Timeout { after: Duration::from_millis(300) });
     drop(listener);
 }
 
 #[tokio::test]
 async fn a_server_that_never_answers_fails_with_a_timeout_and_is_retried() {
     let site = TestSite::start().await;
-    site.set(
-        "/tos",
-        Behaviour::HangBeforeHeaders(Duration::from_secs(30)),
-    );
+    site.set("/tos", Behaviour::HangBeforeHeaders(Duration::from_secs(30)));
     let mut config = config();
     config.total_timeout = Duration::from_millis(300);
     config.max_attempts = 2;
 
     let err = error(fetch(config, &site.url("/tos")).await);
 
-    assert_eq!(
-        err,
-        FetchError::Timeout {
-            after: Duration::from_millis(300)
-        }
-    );
+    assert_eq!(err, FetchError::Timeout { after: Duration::from_millis(300) });
     assert_eq!(err.kind(), "timeout");
     assert_eq!(site.hits("/tos"), 2);
 }
@@ -80,11 +62,7 @@ async fn a_server_that_never_answers_fails_with_a_timeout_and_is_retried() {
 #[tokio::test]
 async fn a_body_sent_slowly_past_the_total_limit_fails_with_a_timeout() {
     let site = TestSite::start().await;
-    let slow = Behaviour::SlowBody {
-        chunk: b"<p>x</p>".to_vec(),
-        interval: Duration::from_millis(100),
-        chunks: 30,
-    };
+    let slow = Behaviour::SlowBody { chunk: b"<p>x</p>".to_vec(), interval: Duration::from_millis(100), chunks: 30 };
     site.set("/tos", slow);
     let mut config = config();
     config.total_timeout = Duration::from_millis(300);
@@ -99,13 +77,7 @@ async fn a_body_sent_slowly_past_the_total_limit_fails_with_a_timeout() {
 #[tokio::test]
 async fn a_500_then_a_200_is_retried_and_succeeds_on_the_second_attempt() {
     let site = TestSite::start().await;
-    site.set(
-        "/tos",
-        Behaviour::Sequence(vec![
-            Behaviour::Status(500),
-            Behaviour::html("<h1>Terms</h1>"),
-        ]),
-    );
+    site.set("/tos", Behaviour::Sequence(vec![Behaviour::Status(500), Behaviour::html("<h1>Terms</h1>")]));
 
     let page = page(fetch(config(), &site.url("/tos")).await);
 
@@ -141,12 +113,7 @@ async fn a_404_fails_at_once_without_retrying() {
 #[tokio::test]
 async fn a_429_with_retry_after_is_waited_out_and_then_succeeds() {
     let site = TestSite::start().await;
-    let steps = vec![
-        Behaviour::TooManyRequests {
-            retry_after_secs: 1,
-        },
-        Behaviour::html("ok"),
-    ];
+    let steps = vec![Behaviour::TooManyRequests { retry_after_secs: 1 }, Behaviour::html("ok")];
     site.set("/tos", Behaviour::Sequence(steps));
     let started = Instant::now();
 
@@ -181,9 +148,5 @@ async fn a_redirect_loop_fails_after_the_redirect_limit() {
 
     assert_eq!(err, FetchError::TooManyRedirects { limit: 5 });
     assert_eq!(err.kind(), "redirect-loop");
-    assert_eq!(
-        site.hits("/a") + site.hits("/b"),
-        6,
-        "the first request and 5 redirects, no retry"
-    );
+    assert_eq!(site.hits("/a") + site.hits("/b"), 6, "the first request and 5 redirects, no retry");
 }

@@ -18,13 +18,7 @@ async fn a_loopback_address_is_refused_when_private_addresses_are_not_allowed() 
     let err = error(fetch(config, &site.url("/tos")).await);
 
     let host = "127.0.0.1".to_owned();
-    assert_eq!(
-        err,
-        FetchError::Blocked {
-            host,
-            addr: IpAddr::V4(Ipv4Addr::LOCALHOST)
-        }
-    );
+    assert_eq!(err, FetchError::Blocked { host, addr: IpAddr::V4(Ipv4Addr::LOCALHOST) });
     assert_eq!(err.kind(), "blocked");
     assert_eq!(site.hits("/tos"), 0);
 }
@@ -39,10 +33,7 @@ async fn a_name_resolving_to_loopback_is_refused_by_the_resolver() {
 
     let err = error(fetch(config, &url).await);
 
-    assert!(
-        matches!(&err, FetchError::Blocked { host, addr } if host == "localhost" && addr.is_loopback()),
-        "{err:?}"
-    );
+    assert!(matches!(&err, FetchError::Blocked { host, addr } if host == "localhost" && addr.is_loopback()), "{err:?}");
     assert_eq!(site.hits("/tos"), 0);
 }
 
@@ -52,11 +43,7 @@ async fn an_ipv4_mapped_ipv6_loopback_literal_is_refused_before_any_request() {
     site.set("/tos", Behaviour::html("secret"));
     let mut config = config();
     config.allow_private = false;
-    let url = Url::parse(&format!(
-        "http://[::ffff:127.0.0.1]:{}/tos",
-        site.addr().port()
-    ))
-    .expect("url");
+    let url = Url::parse(&format!("http://[::ffff:127.0.0.1]:{}/tos", site.addr().port())).expect("url");
 
     let err = error(fetch(config, &url).await);
 

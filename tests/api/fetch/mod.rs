@@ -7,9 +7,7 @@ mod pages;
 
 use std::time::Duration;
 
-use clausewatch::pipeline::fetch::{
-    FetchConfig, FetchError, FetchOutcome, Fetcher, Page, Validators,
-};
+use clausewatch::pipeline::fetch::{FetchConfig, FetchError, FetchOutcome, Fetcher, Page, Validators};
 use url::Url;
 
 /// Fast limits for loopback tests; private addresses allowed (the site is on 127.0.0.1).

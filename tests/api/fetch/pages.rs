@@ -10,11 +10,7 @@ use crate::site::{Behaviour, TestSite};
 #[tokio::test]
 async fn a_slow_body_that_ends_within_the_limit_is_fetched_whole() {
     let site = TestSite::start().await;
-    let slow = Behaviour::SlowBody {
-        chunk: b"ab".to_vec(),
-        interval: Duration::from_millis(5),
-        chunks: 4,
-    };
+    let slow = Behaviour::SlowBody { chunk: b"ab".to_vec(), interval: Duration::from_millis(5), chunks: 4 };
     site.set("/tos", slow);
 
     let page = page(fetch(config(), &site.url("/tos")).await);
@@ -39,11 +35,7 @@ async fn a_body_announced_over_the_cap_is_refused() {
 #[tokio::test]
 async fn a_streamed_body_growing_past_the_cap_is_refused() {
     let site = TestSite::start().await;
-    let chunked = Behaviour::SlowBody {
-        chunk: vec![b'a'; 100],
-        interval: Duration::from_millis(1),
-        chunks: 20,
-    };
+    let chunked = Behaviour::SlowBody { chunk: vec![b'a'; 100], interval: Duration::from_millis(1), chunks: 20 };
     site.set("/big", chunked);
     let mut config = config();
     config.max_body_bytes = 1024;
@@ -73,10 +65,7 @@ async fn a_pdf_is_refused_as_an_unsupported_content_type() {
 
     let err = error(fetch(config(), &site.url("/tos.pdf")).await);
 
-    assert_eq!(
-        err,
-        FetchError::UnsupportedContentType("application/pdf".to_owned())
-    );
+    assert_eq!(err, FetchError::UnsupportedContentType("application/pdf".to_owned()));
     assert_eq!(err.kind(), "unsupported-type");
     assert_eq!(site.hits("/tos.pdf"), 1);
 }
@@ -85,10 +74,7 @@ async fn a_pdf_is_refused_as_an_unsupported_content_type() {
 async fn a_windows_1252_page_is_decoded_correctly() {
     let site = TestSite::start().await;
     let body = b"<p>Caf\xe9 \x80 10 \x93quoted\x94 it\x92s</p>";
-    site.set(
-        "/tos",
-        Behaviour::bytes(body, "text/html; charset=windows-1252"),
-    );
+    site.set("/tos", Behaviour::bytes(body, "text/html; charset=windows-1252"));
 
     let page = page(fetch(config(), &site.url("/tos")).await);
 
@@ -105,11 +91,7 @@ async fn an_iso_8859_1_page_declared_in_a_meta_tag_is_decoded_correctly() {
 
     let page = page(fetch(config(), &site.url("/tos")).await);
 
-    assert!(
-        page.text.ends_with("<body>déjà</body></html>"),
-        "{}",
-        page.text
-    );
+    assert!(page.text.ends_with("<body>déjà</body></html>"), "{}", page.text);
     assert_eq!(page.charset, "windows-1252");
 }
 
@@ -120,10 +102,7 @@ async fn an_empty_body_is_fetched_as_an_empty_page() {
 
     let page = page(fetch(config(), &site.url("/tos")).await);
 
-    assert_eq!(
-        (page.status, page.body.len(), page.text.as_str()),
-        (200, 0, "")
-    );
+    assert_eq!((page.status, page.body.len(), page.text.as_str()), (200, 0, ""));
 }
 
 #[tokio::test]
@@ -137,41 +116,19 @@ async fn a_second_fetch_with_the_etag_is_not_modified() {
     site.set("/tos", behaviour);
     let fetcher = fetcher(config());
 
-    let first = page(
-        fetcher
-            .fetch(&site.url("/tos"), &Validators::default())
-            .await,
-    );
-    let validators = Validators {
-        etag: first.etag.clone(),
-        last_modified: Some("Sat, 01 Nov 2026 10:00:00 GMT".to_owned()),
-    };
+    let first = page(fetcher.fetch(&site.url("/tos"), &Validators::default()).await);
+    let validators =
+        Validators { etag: first.etag.clone(), last_modified: Some("Sat, 01 Nov 2026 10:00:00 GMT".to_owned()) };
     let second = fetcher.fetch(&site.url("/tos"), &validators).await;
 
     assert_eq!(first.etag.as_deref(), Some("\"v1\""));
-    assert!(
-        first
-            .headers
-            .contains(&("etag".to_owned(), "\"v1\"".to_owned()))
-    );
-    assert_eq!(
-        second,
-        Ok(FetchOutcome::NotModified {
-            status: 304,
-            attempts: 1
-        })
-    );
+    assert!(first.headers.contains(&("etag".to_owned(), "\"v1\"".to_owned())));
+    assert_eq!(second, Ok(FetchOutcome::NotModified { status: 304, attempts: 1 }));
     let requests = site.requests("/tos");
     assert_eq!(requests.len(), 2);
     assert!(requests[0].get("if-none-match").is_none());
-    assert_eq!(
-        requests[1].get("if-none-match").map(|v| v.as_bytes()),
-        Some(&b"\"v1\""[..])
-    );
-    assert_eq!(
-        requests[1].get("if-modified-since").map(|v| v.as_bytes()),
-        Some(&b"Sat, 01 Nov 2026 10:00:00 GMT"[..])
-    );
+    assert_eq!(requests[1].get("if-none-match").map(|v| v.as_bytes()), Some(&b"\"v1\""[..]));
+    assert_eq!(requests[1].get("if-modified-since").map(|v| v.as_bytes()), Some(&b"Sat, 01 Nov 2026 10:00:00 GMT"[..]));
 }
 
 #[tokio::test]
@@ -186,9 +143,7 @@ async fn the_user_agent_names_the_service_and_reaches_the_server() {
     let requests = site.requests("/tos");
     let sent = requests[0].get("user-agent").and_then(|v| v.to_str().ok());
     assert_eq!(sent, Some(expected.as_str()));
-    assert!(
-        expected.starts_with("ClauseWatch/") && expected.ends_with("(+http://clausewatch.test)")
-    );
+    assert!(expected.starts_with("ClauseWatch/") && expected.ends_with("(+http://clausewatch.test)"));
 }
 
 #[tokio::test]
@@ -217,11 +172,7 @@ async fn requests_to_one_host_are_spaced_apart() {
     let started = Instant::now();
 
     for _ in 0..3 {
-        page(
-            fetcher
-                .fetch(&site.url("/tos"), &Validators::default())
-                .await,
-        );
+        page(fetcher.fetch(&site.url("/tos"), &Validators::default()).await);
     }
 
     assert_eq!(site.hits("/tos"), 3);
