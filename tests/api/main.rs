@@ -9,6 +9,7 @@ mod fetch;
 mod helpers;
 mod import;
 mod jobs;
+mod rediff;
 mod resilience;
 mod scale;
 mod site;
