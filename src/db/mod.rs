@@ -3,6 +3,7 @@
 pub mod documents;
 pub mod fetch_events;
 pub mod jobs;
+pub mod pages;
 pub mod platforms;
 pub mod provisions;
 pub mod snapshots;
@@ -11,7 +12,7 @@ pub mod versions;
 use std::time::Duration;
 
 use anyhow::Context;
-use sqlx::{migrate::MigrateDatabase, postgres::PgPoolOptions, PgPool, Postgres};
+use sqlx::{PgPool, Postgres, migrate::MigrateDatabase, postgres::PgPoolOptions};
 
 use crate::config::DatabaseUrl;
 
