@@ -12,7 +12,7 @@ pub mod versions;
 use std::time::Duration;
 
 use anyhow::Context;
-use sqlx::{PgPool, Postgres, migrate::MigrateDatabase, postgres::PgPoolOptions};
+use sqlx::{migrate::MigrateDatabase, postgres::PgPoolOptions, PgPool, Postgres};
 
 use crate::config::DatabaseUrl;
 

@@ -1,4 +1,5 @@
 //! The one integration-test binary: every feature is a module here.
+mod api_v1;
 mod archive;
 mod catalog;
 mod cli;
@@ -8,6 +9,7 @@ mod fetch;
 mod helpers;
 mod import;
 mod jobs;
+mod pages;
 mod resilience;
 mod scale;
 mod site;
