@@ -4,3 +4,4 @@ pub mod changes;
 pub mod documents;
 pub mod platforms;
 pub mod provisions;
+pub mod topics;
