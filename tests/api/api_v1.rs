@@ -93,7 +93,7 @@ async fn changes_page_filter_by_platform_and_carry_their_provision_changes(pool:
     let provisions = change["provisions"].as_array().unwrap();
     assert!(!provisions.is_empty());
     let words = serde_json::to_string(&provisions.iter().map(|p| &p["words"]).collect::<Vec<_>>()).unwrap();
-    assert!(words.contains("{\"Insert\":\"audio"), "the word diff inserts audio: {words}");
+    assert!(words.contains("{\"insert\":\"audio"), "the word diff inserts audio: {words}");
 }
 
 #[sqlx::test]

@@ -8,11 +8,15 @@ use super::{Block, blocks};
 use crate::db::provisions::{ProvisionRow, class_str, kind_str};
 use crate::pipeline::diff::{Change, ProvisionChange};
 
-/// One run of the word diff, as stored in `provision_changes.words`.
+/// One run of the word diff, as stored in `provision_changes.words` (the differ writes
+/// `{"insert": "…"}`; the capitalised spelling is accepted too).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub enum Word {
+    #[serde(rename = "equal", alias = "Equal")]
     Equal(String),
+    #[serde(rename = "insert", alias = "Insert")]
     Insert(String),
+    #[serde(rename = "delete", alias = "Delete")]
     Delete(String),
 }
 
@@ -138,7 +142,7 @@ mod tests {
 
     #[test]
     fn stored_word_diffs_are_read_and_bad_ones_give_nothing() {
-        let json = serde_json::json!([{"Equal": "We use "}, {"Insert": "audio"}, {"Delete": "text"}]);
+        let json = serde_json::json!([{"equal": "We use "}, {"Insert": "audio"}, {"delete": "text"}]);
         let words = words_from_json(&json);
         assert_eq!(words.iter().map(Word::op).collect::<Vec<_>>(), ["eq", "ins", "del"]);
         assert_eq!(words[1].text(), "audio");
