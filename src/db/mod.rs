@@ -3,6 +3,7 @@
 pub mod documents;
 pub mod fetch_events;
 pub mod jobs;
+pub mod pages;
 pub mod platforms;
 pub mod provisions;
 pub mod snapshots;

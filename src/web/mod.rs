@@ -1,11 +1,19 @@
 //! The web app: pages, the JSON API and health checks. Each module exposes `router()`; this
 //! one merges them, adds the layers and attaches the state once.
+mod api;
+pub mod error;
+pub mod feeds;
 mod health;
 mod metrics;
+mod pages;
+pub mod svg;
+
+use std::path::PathBuf;
 
 use axum::{Router, http::Request, middleware};
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    services::ServeDir,
     trace::TraceLayer,
 };
 
@@ -17,7 +25,12 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(metrics::router())
+        .merge(pages::router())
+        .merge(feeds::router())
+        .nest("/api/v1", api::router())
         .route_layer(middleware::from_fn(metrics::track))
+        .nest_service("/static", ServeDir::new(static_dir()))
+        .fallback(error::page_not_found)
         .layer(
             tower::ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -28,4 +41,10 @@ pub fn router(state: AppState) -> Router {
                 .layer(PropagateRequestIdLayer::x_request_id()),
         )
         .with_state(state)
+}
+
+/// `static/` beside the working directory when there is one (deployments), else the source tree's.
+fn static_dir() -> PathBuf {
+    let local = PathBuf::from("static");
+    if local.join("style.css").is_file() { local } else { PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/static")) }
 }

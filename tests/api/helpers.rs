@@ -123,3 +123,17 @@ pub fn markdown_as_html(markdown: &str) -> String {
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
+
+/// The web app over `pool`, served on a random loopback port; returns its base URL
+/// (`http://127.0.0.1:PORT`). The server runs until the test's runtime ends.
+pub async fn spawn_web(pool: PgPool) -> String {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+    let addr = listener.local_addr().expect("the bound address");
+    let mut config = test_config(&std::env::temp_dir());
+    config.base_url = format!("http://{addr}/").parse().expect("a URL");
+    let state = AppState::from_pool(pool, config).expect("the app state builds");
+    let app = clausewatch::web::router(state);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}

@@ -1,4 +1,5 @@
 //! The one integration-test binary: every feature is a module here.
+mod api_v1;
 mod archive;
 mod catalog;
 mod classify;
@@ -9,6 +10,7 @@ mod fetch;
 mod helpers;
 mod import;
 mod jobs;
+mod pages;
 mod rediff;
 mod resilience;
 mod scale;

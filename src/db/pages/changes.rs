@@ -1,0 +1,98 @@
+//! Changes across platforms: the home page, `/changes`, the feeds and the API.
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+
+/// A change with where it happened, as lists show it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ChangeListRow {
+    pub change_id: i64,
+    pub class: String,
+    pub summary: String,
+    pub from_version_id: i64,
+    pub to_version_id: i64,
+    /// When the new version was captured.
+    pub changed_at: DateTime<Utc>,
+    pub platform_slug: String,
+    pub platform_name: String,
+    pub document_slug: String,
+    pub terms_type: String,
+    /// How many provisions the change touched.
+    pub provisions: i64,
+}
+
+/// One provision change of a change.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ProvisionChangeRow {
+    pub ordinal: i32,
+    pub kind: String,
+    pub class: String,
+    pub lineage_id: Option<i64>,
+    pub key: String,
+    pub label: String,
+    pub summary: String,
+    /// `[{"Equal": "…"}, {"Insert": "…"}, {"Delete": "…"}]`
+    pub words: serde_json::Value,
+}
+
+macro_rules! select_changes {
+    ($tail:literal) => {
+        concat!(
+            "select c.change_id, c.class, c.summary, c.from_version_id, c.to_version_id, v.captured_at as changed_at,
+                p.slug as platform_slug, p.name as platform_name, d.slug as document_slug, d.terms_type,
+                (select count(*) from provision_changes pc where pc.change_id = c.change_id) as provisions
+             from changes c
+             join versions v on v.version_id = c.to_version_id
+             join documents d on d.document_id = c.document_id
+             join platforms p on p.platform_id = d.platform_id",
+            $tail
+        )
+    };
+}
+
+/// The newest changes, optionally of one platform, newest first.
+pub async fn recent_changes(
+    conn: &mut PgConnection,
+    platform: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ChangeListRow>, sqlx::Error> {
+    sqlx::query_as(select_changes!(
+        " where ($1::text is null or p.slug = $1)
+          order by v.captured_at desc, c.change_id desc limit $2 offset $3"
+    ))
+    .bind(platform)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await
+}
+
+/// How many changes there are, optionally of one platform.
+pub async fn count_changes(conn: &mut PgConnection, platform: Option<&str>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "select count(*) from changes c join documents d using (document_id) join platforms p using (platform_id)
+         where ($1::text is null or p.slug = $1)",
+    )
+    .bind(platform)
+    .fetch_one(conn)
+    .await
+}
+
+/// One change by id.
+pub async fn change_by_id(conn: &mut PgConnection, change_id: i64) -> Result<Option<ChangeListRow>, sqlx::Error> {
+    sqlx::query_as(select_changes!(" where c.change_id = $1")).bind(change_id).fetch_optional(conn).await
+}
+
+/// The provision changes of a change, in order.
+pub async fn provision_changes_of(
+    conn: &mut PgConnection,
+    change_id: i64,
+) -> Result<Vec<ProvisionChangeRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select ordinal, kind, class, lineage_id, key, label, summary, words from provision_changes
+         where change_id = $1 order by ordinal",
+    )
+    .bind(change_id)
+    .fetch_all(conn)
+    .await
+}

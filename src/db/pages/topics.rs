@@ -1,0 +1,85 @@
+//! Topic comparisons: which platforms' current provisions carry each topic.
+use sqlx::PgConnection;
+
+/// How many current provisions of a platform carry a topic.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TopicCellRow {
+    pub topic: String,
+    pub platform_slug: String,
+    pub platform_name: String,
+    pub provisions: i64,
+}
+
+/// The current version of every document: the newest by capture time.
+macro_rules! with_current_versions {
+    ($tail:literal) => {
+        concat!(
+            "with current_versions as (
+                 select distinct on (document_id) version_id from versions
+                 order by document_id, captured_at desc, version_id desc) ",
+            $tail
+        )
+    };
+}
+
+/// Topic × platform counts over every platform's current provisions.
+pub async fn topic_cells(conn: &mut PgConnection) -> Result<Vec<TopicCellRow>, sqlx::Error> {
+    sqlx::query_as(with_current_versions!(
+        "select pt.topic, p.slug as platform_slug, p.name as platform_name, count(*) as provisions
+         from provision_topics pt
+         join provisions pr on pr.provision_id = pt.provision_id
+         join current_versions cv on cv.version_id = pr.version_id
+         join versions v on v.version_id = pr.version_id
+         join documents d on d.document_id = v.document_id
+         join platforms p on p.platform_id = d.platform_id
+         where p.enabled
+         group by pt.topic, p.slug, p.name
+         order by pt.topic, p.name"
+    ))
+    .fetch_all(conn)
+    .await
+}
+
+/// A current provision on a topic, with the classifier's evidence.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TopicProvisionRow {
+    pub platform_slug: String,
+    pub platform_name: String,
+    pub document_slug: String,
+    pub terms_type: String,
+    pub lineage_id: i64,
+    pub heading_path: Vec<String>,
+    pub title: Option<String>,
+    pub text: String,
+    pub confidence: f32,
+    pub evidence: Vec<String>,
+}
+
+/// Every current provision on `topic`, by platform then confidence.
+pub async fn topic_provisions(conn: &mut PgConnection, topic: &str) -> Result<Vec<TopicProvisionRow>, sqlx::Error> {
+    sqlx::query_as(with_current_versions!(
+        "select p.slug as platform_slug, p.name as platform_name, d.slug as document_slug, d.terms_type,
+             pr.lineage_id, pr.heading_path, pr.title, pr.text, pt.confidence, pt.evidence
+         from provision_topics pt
+         join provisions pr on pr.provision_id = pt.provision_id
+         join current_versions cv on cv.version_id = pr.version_id
+         join versions v on v.version_id = pr.version_id
+         join documents d on d.document_id = v.document_id
+         join platforms p on p.platform_id = d.platform_id
+         where pt.topic = $1 and p.enabled
+         order by p.name, pt.confidence desc, d.slug, pr.ordinal"
+    ))
+    .bind(topic)
+    .fetch_all(conn)
+    .await
+}
+
+/// How many enabled platforms have at least one archived version (the M of "N of M platforms").
+pub async fn platforms_with_versions(conn: &mut PgConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "select count(*) from platforms p where p.enabled and exists (
+             select 1 from documents d join versions v on v.document_id = d.document_id where d.platform_id = p.platform_id)",
+    )
+    .fetch_one(conn)
+    .await
+}

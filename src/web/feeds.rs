@@ -1,0 +1,150 @@
+//! Atom 1.0 feeds of changes: `/feeds/changes.atom` (all) and `/feeds/platforms/{platform}.atom`.
+use std::fmt::Write as _;
+
+use axum::{
+    Router,
+    extract::{Path, State},
+    http::header,
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use chrono::{DateTime, Utc};
+
+use super::error::{AppError, PageError};
+use super::pages::diff_href;
+use crate::db::pages::changes::{ChangeListRow, recent_changes};
+use crate::db::platforms::platform_by_slug;
+use crate::startup::AppState;
+
+/// Entries per feed.
+const ENTRIES: i64 = 50;
+
+/// The feeds.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/feeds/changes.atom", get(all_changes)).route("/feeds/platforms/{file}", get(platform_changes))
+}
+
+/// Text for XML content or attributes: escaped, with the control characters XML 1.0 forbids dropped.
+pub fn xml_text(text: &str) -> String {
+    let allowed: String = text.chars().filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r')).collect();
+    super::svg::escape(&allowed)
+}
+
+/// What a feed is about.
+pub struct FeedMeta<'a> {
+    pub base_url: &'a str,
+    pub title: &'a str,
+    pub self_path: &'a str,
+    pub html_path: &'a str,
+}
+
+/// An Atom 1.0 document for `changes` (newest first).
+pub fn atom(meta: &FeedMeta<'_>, changes: &[ChangeListRow], now: DateTime<Utc>) -> String {
+    let base = meta.base_url.trim_end_matches('/');
+    let updated = changes.iter().map(|c| c.changed_at).max().unwrap_or(now);
+    let mut xml =
+        String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    let _ = writeln!(xml, "  <title>{}</title>", xml_text(meta.title));
+    let _ = writeln!(xml, "  <id>{}</id>", xml_text(&format!("{base}{}", meta.self_path)));
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        xml_text(&format!("{base}{}", meta.self_path))
+    );
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        xml_text(&format!("{base}{}", meta.html_path))
+    );
+    let _ = writeln!(xml, "  <updated>{}</updated>", updated.to_rfc3339());
+    xml.push_str("  <author><name>ClauseWatch</name></author>\n");
+    for change in changes {
+        let link = format!(
+            "{base}{}",
+            diff_href(&change.platform_slug, &change.document_slug, change.from_version_id, change.to_version_id)
+        );
+        xml.push_str("  <entry>\n");
+        let title = format!("{} {}: {} change", change.platform_name, change.terms_type, change.class);
+        let _ = writeln!(xml, "    <title>{}</title>", xml_text(&title));
+        let _ = writeln!(xml, "    <id>{}</id>", xml_text(&format!("{base}/api/v1/changes/{}", change.change_id)));
+        let _ = writeln!(xml, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_text(&link));
+        let _ = writeln!(xml, "    <updated>{}</updated>", change.changed_at.to_rfc3339());
+        let _ = writeln!(xml, "    <category term=\"{}\"/>", xml_text(&change.class));
+        let _ = writeln!(xml, "    <summary type=\"text\">{}</summary>", xml_text(&change.summary));
+        xml.push_str("  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+fn atom_response(xml: String) -> Response {
+    ([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response()
+}
+
+#[tracing::instrument(skip_all)]
+async fn all_changes(State(state): State<AppState>) -> Result<Response, PageError> {
+    let mut conn = state.pool.acquire().await?;
+    let changes = recent_changes(&mut conn, None, ENTRIES, 0).await?;
+    let meta = FeedMeta {
+        base_url: state.config.base_url.as_str(),
+        title: "ClauseWatch: changes to AI platform terms",
+        self_path: "/feeds/changes.atom",
+        html_path: "/changes",
+    };
+    Ok(atom_response(atom(&meta, &changes, Utc::now())))
+}
+
+#[tracing::instrument(skip_all, fields(file = %file))]
+async fn platform_changes(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, PageError> {
+    let missing = || AppError::not_found(format!("There is no feed {file:?}."));
+    let slug = file.strip_suffix(".atom").ok_or_else(missing)?;
+    let mut conn = state.pool.acquire().await?;
+    let platform = platform_by_slug(&mut conn, slug).await?.ok_or_else(missing)?;
+    let changes = recent_changes(&mut conn, Some(&platform.slug), ENTRIES, 0).await?;
+    let (title, self_path) =
+        (format!("ClauseWatch: changes to {} terms", platform.name), format!("/feeds/platforms/{file}"));
+    let html_path = format!("/platforms/{}", platform.slug);
+    let meta = FeedMeta {
+        base_url: state.config.base_url.as_str(),
+        title: &title,
+        self_path: &self_path,
+        html_path: &html_path,
+    };
+    Ok(atom_response(atom(&meta, &changes, Utc::now())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(summary: &str) -> ChangeListRow {
+        ChangeListRow {
+            change_id: 7,
+            class: "substantive".into(),
+            summary: summary.into(),
+            from_version_id: 1,
+            to_version_id: 2,
+            changed_at: DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default(),
+            platform_slug: "xai".into(),
+            platform_name: "xAI & Co".into(),
+            document_slug: "privacy-policy".into(),
+            terms_type: "Privacy Policy".into(),
+            provisions: 1,
+        }
+    }
+
+    #[test]
+    fn entries_are_escaped_and_control_characters_dropped() {
+        let meta = FeedMeta {
+            base_url: "http://x.test/",
+            title: "T",
+            self_path: "/feeds/changes.atom",
+            html_path: "/changes",
+        };
+        let xml = atom(&meta, &[change("added \"<b>audio</b>\" \u{1} & more")], Utc::now());
+        assert!(xml.contains("xAI &amp; Co"));
+        assert!(xml.contains("added &quot;&lt;b&gt;audio&lt;/b&gt;&quot;  &amp; more"));
+        assert!(xml.contains("<link rel=\"alternate\" type=\"text/html\" href=\"http://x.test/platforms/xai/privacy-policy/diff?from=1&amp;to=2\"/>"));
+        assert_eq!(xml.matches("<entry>").count(), 1);
+    }
+}

@@ -1,0 +1,112 @@
+//! `/platforms/{platform}/{document}`: the current version as provisions with anchors and
+//! topics, the version history, and the evidence of the current version.
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use sqlx::PgConnection;
+
+use super::version::Evidence;
+use super::{Block, Crumb, blocks, date, diff_href, document_href, platform_href, topic_name};
+use crate::db::documents::{DocumentRow, document_by_slugs};
+use crate::db::pages::documents::{HistoryRow, document_history, tagged_provisions, version_evidence_only};
+use crate::startup::AppState;
+use crate::web::error::{AppError, PageError};
+
+/// A provision of the current version.
+pub struct ProvisionView {
+    pub anchor: String,
+    pub href: String,
+    pub blocks: Vec<Block>,
+    pub topics: Vec<String>,
+}
+
+/// One version in the history table.
+pub struct HistoryItem {
+    pub date: String,
+    pub version_href: String,
+    pub class: Option<String>,
+    pub summary: String,
+    pub diff_href: Option<String>,
+}
+
+/// A document page.
+#[derive(Template, WebTemplate)]
+#[template(path = "document.html")]
+pub struct DocumentPage {
+    pub title: String,
+    pub crumbs: Vec<Crumb>,
+    pub platform_name: String,
+    pub document_name: String,
+    pub evidence: Option<Evidence>,
+    pub provisions: Vec<ProvisionView>,
+    pub history: Vec<HistoryItem>,
+}
+
+/// The document with these slugs, or a 404 naming what is missing.
+pub async fn find_document(conn: &mut PgConnection, platform: &str, document: &str) -> Result<DocumentRow, AppError> {
+    document_by_slugs(conn, platform, document)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("We have no document {document:?} of a platform {platform:?}.")))
+}
+
+/// Home › Platforms › Platform › Document, with the document linked when `here` follows it.
+pub fn document_crumbs(doc: &DocumentRow, here: Option<&str>) -> Vec<Crumb> {
+    let mut crumbs = vec![
+        Crumb::link("Home", "/"),
+        Crumb::link("Platforms", "/platforms"),
+        Crumb::link(doc.platform_name.clone(), platform_href(&doc.platform_slug)),
+    ];
+    match here {
+        Some(here) => {
+            crumbs.push(Crumb::link(doc.terms_type.clone(), document_href(&doc.platform_slug, &doc.slug)));
+            crumbs.push(Crumb::here(here));
+        }
+        None => crumbs.push(Crumb::here(doc.terms_type.clone())),
+    }
+    crumbs
+}
+
+#[tracing::instrument(skip_all, fields(platform = %platform, document = %document))]
+pub async fn get(
+    State(state): State<AppState>,
+    Path((platform, document)): Path<(String, String)>,
+) -> Result<DocumentPage, PageError> {
+    let mut conn = state.pool.acquire().await?;
+    let doc = find_document(&mut conn, &platform, &document).await?;
+    let history = document_history(&mut conn, doc.document_id).await?;
+    let (provisions, evidence) = match history.first() {
+        Some(current) => (
+            tagged_provisions(&mut conn, current.version_id).await?,
+            version_evidence_only(&mut conn, current.version_id).await?.map(Evidence::from_row),
+        ),
+        None => (Vec::new(), None),
+    };
+    let base = document_href(&doc.platform_slug, &doc.slug);
+    Ok(DocumentPage {
+        title: format!("{} {}", doc.platform_name, doc.terms_type),
+        crumbs: document_crumbs(&doc, None),
+        evidence,
+        provisions: provisions
+            .into_iter()
+            .map(|p| ProvisionView {
+                anchor: format!("p-{}", p.key),
+                href: format!("{base}/provisions/{}", p.lineage_id),
+                blocks: blocks(&p.text),
+                topics: p.topics.iter().map(|t| topic_name(t)).collect(),
+            })
+            .collect(),
+        history: history.iter().map(|h| history_item(&doc, h)).collect(),
+        platform_name: doc.platform_name,
+        document_name: doc.terms_type,
+    })
+}
+
+fn history_item(doc: &DocumentRow, row: &HistoryRow) -> HistoryItem {
+    HistoryItem {
+        date: date(row.captured_at),
+        version_href: format!("{}/versions/{}", document_href(&doc.platform_slug, &doc.slug), row.version_id),
+        class: row.class.clone(),
+        summary: row.summary.clone().unwrap_or_else(|| "First archived version".to_owned()),
+        diff_href: row.from_version_id.map(|from| diff_href(&doc.platform_slug, &doc.slug, from, row.version_id)),
+    }
+}

@@ -1,0 +1,35 @@
+//! `/`: the latest changes across platforms, substantive ones first.
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+
+use super::{ChangeItem, Crumb};
+use crate::db::pages::changes::recent_changes;
+use crate::startup::AppState;
+use crate::web::error::PageError;
+
+/// How many recent changes the home page looks at.
+const RECENT: i64 = 20;
+
+/// The home page.
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub title: String,
+    pub crumbs: Vec<Crumb>,
+    pub changes: Vec<ChangeItem>,
+}
+
+/// Substantive changes first, each group newest first (the rows come newest first).
+fn substantive_first(mut changes: Vec<ChangeItem>) -> Vec<ChangeItem> {
+    changes.sort_by_key(|c| c.class != "substantive");
+    changes
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn get(State(state): State<AppState>) -> Result<HomePage, PageError> {
+    let mut conn = state.pool.acquire().await?;
+    let rows = recent_changes(&mut conn, None, RECENT, 0).await?;
+    let changes = substantive_first(rows.iter().map(ChangeItem::from_row).collect());
+    Ok(HomePage { title: "What changed in AI terms".into(), crumbs: vec![Crumb::here("Home")], changes })
+}

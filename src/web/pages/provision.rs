@@ -1,0 +1,113 @@
+//! `/platforms/{platform}/{document}/provisions/{lineage}`: one provision through history, its
+//! topics, how other platforms handle the same topics, and the changes that touched it.
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+
+use super::document::{document_crumbs, find_document};
+use super::{Block, Crumb, blocks, date, diff_href, document_href, excerpt, topic_name};
+use crate::db::pages::provisions::{lineage_changes, lineage_provisions, peer_provisions, provision_topics};
+use crate::startup::AppState;
+use crate::web::error::{AppError, PageError, parse_id};
+
+/// How many other platforms the page quotes.
+const PEERS: i64 = 3;
+
+/// A topic of the provision with the phrases that matched.
+pub struct TopicView {
+    pub name: String,
+    pub evidence: Vec<String>,
+}
+
+/// Another platform's provision on a shared topic.
+pub struct PeerView {
+    pub platform_name: String,
+    pub document_name: String,
+    pub topic: String,
+    pub excerpt: String,
+    pub href: String,
+}
+
+/// A change that touched this provision.
+pub struct HistoryView {
+    pub date: String,
+    pub kind: String,
+    pub class: String,
+    pub summary: String,
+    pub diff_href: String,
+}
+
+/// A provision page.
+#[derive(Template, WebTemplate)]
+#[template(path = "provision.html")]
+pub struct ProvisionPage {
+    pub title: String,
+    pub crumbs: Vec<Crumb>,
+    pub heading: String,
+    pub platform_name: String,
+    pub document_name: String,
+    pub anchor_href: String,
+    /// When the provision is no longer in the current version: the date of the last version that had it.
+    pub gone_since: Option<String>,
+    pub provision_blocks: Vec<Block>,
+    pub topics: Vec<TopicView>,
+    pub peers: Vec<PeerView>,
+    pub history: Vec<HistoryView>,
+}
+
+/// The provision's own heading, else its heading path, else its key.
+fn label(title: Option<&str>, path: &[String], key: &str) -> String {
+    title.map(str::to_owned).or_else(|| path.last().cloned()).unwrap_or_else(|| key.to_owned())
+}
+
+#[tracing::instrument(skip_all, fields(platform = %platform, document = %document, lineage = %lineage))]
+pub async fn get(
+    State(state): State<AppState>,
+    Path((platform, document, lineage)): Path<(String, String, String)>,
+) -> Result<ProvisionPage, PageError> {
+    let lineage_id = parse_id(&lineage, "provision")?;
+    let mut conn = state.pool.acquire().await?;
+    let doc = find_document(&mut conn, &platform, &document).await?;
+    let appearances = lineage_provisions(&mut conn, doc.document_id, lineage_id).await?;
+    let latest = appearances
+        .first()
+        .ok_or_else(|| AppError::not_found(format!("{} has no provision {lineage_id}.", doc.terms_type)))?;
+    let topics = provision_topics(&mut conn, latest.provision_id).await?;
+    let slugs: Vec<String> = topics.iter().map(|t| t.topic.clone()).collect();
+    let peers =
+        if slugs.is_empty() { Vec::new() } else { peer_provisions(&mut conn, &slugs, doc.platform_id, PEERS).await? };
+    let history = lineage_changes(&mut conn, lineage_id).await?;
+    let heading = label(latest.title.as_deref(), &latest.heading_path, &latest.key);
+    let base = document_href(&doc.platform_slug, &doc.slug);
+    Ok(ProvisionPage {
+        title: format!("{heading} · {} {}", doc.platform_name, doc.terms_type),
+        crumbs: document_crumbs(&doc, Some(&heading)),
+        anchor_href: format!("{base}#p-{}", latest.key),
+        gone_since: (!latest.current).then(|| date(latest.captured_at)),
+        provision_blocks: blocks(&latest.text),
+        topics: topics.into_iter().map(|t| TopicView { name: topic_name(&t.topic), evidence: t.evidence }).collect(),
+        peers: peers
+            .into_iter()
+            .map(|p| PeerView {
+                href: format!("{}/provisions/{}", document_href(&p.platform_slug, &p.document_slug), p.lineage_id),
+                excerpt: excerpt(&p.text, 280),
+                topic: topic_name(&p.topic),
+                platform_name: p.platform_name,
+                document_name: p.terms_type,
+            })
+            .collect(),
+        history: history
+            .into_iter()
+            .map(|h| HistoryView {
+                date: date(h.changed_at),
+                diff_href: diff_href(&doc.platform_slug, &doc.slug, h.from_version_id, h.to_version_id),
+                kind: h.kind,
+                class: h.class,
+                summary: h.summary,
+            })
+            .collect(),
+        heading,
+        platform_name: doc.platform_name,
+        document_name: doc.terms_type,
+    })
+}
