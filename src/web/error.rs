@@ -42,6 +42,7 @@ impl AppError {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Db(e) if database_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(_) | AppError::Render(_) | AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -49,12 +50,21 @@ impl AppError {
     /// The message for the user: the error itself for 4xx, nothing internal for 5xx. A 5xx is
     /// logged here, the one place it is handled.
     fn public_message(&self) -> String {
+        if self.status() == StatusCode::SERVICE_UNAVAILABLE {
+            tracing::warn!(error = ?self, "database unavailable");
+            return "The archive's database is not answering right now. Try again in a minute.".to_owned();
+        }
         if self.status().is_server_error() {
             tracing::error!(error = ?self, "request failed");
             return "Something went wrong on our side while preparing this answer.".to_owned();
         }
         self.to_string()
     }
+}
+
+/// Errors that mean "Postgres is away" (an outage or restart), answered 503 rather than 500.
+fn database_unavailable(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed | sqlx::Error::Tls(_))
 }
 
 /// Parses a numeric id from a path segment; anything else is "not found".
@@ -107,6 +117,10 @@ impl ErrorPage {
             StatusCode::BAD_REQUEST => {
                 ("Bad request", "The address has a parameter we cannot read. Go back and follow a link instead.")
             }
+            StatusCode::SERVICE_UNAVAILABLE => (
+                "Temporarily unavailable",
+                "The archive is briefly unreachable. Nothing is lost; reload this page in a minute.",
+            ),
             _ => (
                 "Something went wrong",
                 "This is our fault, not yours. Try again in a minute; if it keeps happening, tell us.",
