@@ -46,5 +46,9 @@ pub fn router(state: AppState) -> Router {
 /// `static/` beside the working directory when there is one (deployments), else the source tree's.
 fn static_dir() -> PathBuf {
     let local = PathBuf::from("static");
-    if local.join("style.css").is_file() { local } else { PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/static")) }
+    if local.join("style.css").is_file() {
+        local
+    } else {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/static"))
+    }
 }

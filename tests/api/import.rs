@@ -21,7 +21,9 @@ async fn the_whole_corpus_imports_once_with_real_dates(pool: PgPool) {
     println!("corpus import: {first:?}");
     assert_eq!(first.documents, 59);
     assert_eq!(first.added + first.skipped + first.suspect, files, "every file is accounted for");
-    assert!(first.added > 600, "most versions are real changes: {first:?}");
+    // 138 files repeat the text before them once link targets are dropped (rotating tracking
+    // links, OTA technical upgrades); 45 are error pages or collapsed pages.
+    assert_eq!((first.added, first.skipped, first.suspect), (526, 138, 45), "{first:?}");
     assert_eq!(count(&pool, "select count(*) from versions").await, first.added as i64);
     assert_eq!(again.added, 0, "re-running adds nothing: {again:?}");
     assert_eq!(count(&pool, "select count(*) from versions").await, first.added as i64);

@@ -74,6 +74,10 @@ pub(super) fn assemble(blocks: &[Block]) -> String {
     let mut out = String::new();
     let mut previous: Option<BlockKind> = None;
     for block in blocks {
+        // A block whose only content was invisible (or empty bold) would leave a bare "## ".
+        if block.text.trim_matches(|c: char| c == '*' || c.is_whitespace()).is_empty() {
+            continue;
+        }
         if let Some(previous) = previous {
             let tight = previous == block.kind && matches!(block.kind, BlockKind::ListItem | BlockKind::TableRow);
             out.push_str(if tight { "\n" } else { "\n\n" });
@@ -88,6 +92,8 @@ pub(super) fn assemble(blocks: &[Block]) -> String {
     if out.is_empty() {
         return out;
     }
+    // No line ends in white space, whatever the markup around it was.
+    let mut out: String = out.lines().map(str::trim_end).collect::<Vec<_>>().join("\n");
     out.push('\n');
     nfc(out)
 }
