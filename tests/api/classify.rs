@@ -21,18 +21,12 @@ const CLAUDETTE_TOPICS: [(&str, &str); 6] = [
 /// ToS;DR case titles, read one by one, and the topics they are about. Titles about other
 /// topics (security of the account, illegal use, …) are absent and count as no topic.
 const TOSDR_CASES: &[(&str, &[&str])] = &[
-    (
-        "This service is only available to users over a certain age",
-        &["age-limit"],
-    ),
+    ("This service is only available to users over a certain age", &["age-limit"]),
     (
         "The service may use tracking pixels, web beacons, browser fingerprinting, and/or device fingerprinting on users.",
         &["tracking-cookies"],
     ),
-    (
-        "The court of law governing the terms is in location X",
-        &["governing-law"],
-    ),
+    ("The court of law governing the terms is in location X", &["governing-law"]),
     (
         "The court of law governing the terms is in a jurisdiction that is friendlier to user privacy protection.",
         &["governing-law"],
@@ -41,18 +35,9 @@ const TOSDR_CASES: &[(&str, &[&str])] = &[
         "The court of law governing the terms is in a jurisdiction that is less friendly to user privacy protection.",
         &["governing-law"],
     ),
-    (
-        "The service can delete your account without prior notice and without a reason",
-        &["account-termination"],
-    ),
-    (
-        "The service is provided 'as is' and to be used at the users' sole risk",
-        &["liability-limitation"],
-    ),
-    (
-        "Terms may be changed any time at their discretion, without notice to the user",
-        &["terms-changes"],
-    ),
+    ("The service can delete your account without prior notice and without a reason", &["account-termination"]),
+    ("The service is provided 'as is' and to be used at the users' sole risk", &["liability-limitation"]),
+    ("Terms may be changed any time at their discretion, without notice to the user", &["terms-changes"]),
     (
         "The service can sell or otherwise transfer your personal data as part of a bankruptcy proceeding or other type of financial transaction.",
         &["data-sharing"],
@@ -65,63 +50,30 @@ const TOSDR_CASES: &[(&str, &[&str])] = &[
         "Users should revisit the terms periodically, although in case of material changes, the service will notify",
         &["terms-changes"],
     ),
-    (
-        "They may stop providing the service at any time",
-        &["account-termination"],
-    ),
-    (
-        "Third parties may be involved in operating the service",
-        &["data-sharing"],
-    ),
+    ("They may stop providing the service at any time", &["account-termination"]),
+    ("Third parties may be involved in operating the service", &["data-sharing"]),
     (
         "This service assumes no liability for any losses or damages resulting from any matter relating to the service",
         &["liability-limitation"],
     ),
-    (
-        "Blocking first party cookies may limit your ability to use the service",
-        &["tracking-cookies"],
-    ),
+    ("Blocking first party cookies may limit your ability to use the service", &["tracking-cookies"]),
     (
         "This service ignores the Do Not Track (DNT) header and tracks users anyway even if they set this header.",
         &["tracking-cookies"],
     ),
-    (
-        "This service uses third-party cookies for statistics",
-        &["tracking-cookies"],
-    ),
-    (
-        "This service requires first-party cookies",
-        &["tracking-cookies"],
-    ),
-    (
-        "The service does not guarantee accuracy or reliability of the information provided",
-        &["liability-limitation"],
-    ),
-    (
-        "Your personal data is given to third parties",
-        &["data-sharing"],
-    ),
-    (
-        "This service does not sell your personal data",
-        &["data-sharing"],
-    ),
+    ("This service uses third-party cookies for statistics", &["tracking-cookies"]),
+    ("This service requires first-party cookies", &["tracking-cookies"]),
+    ("The service does not guarantee accuracy or reliability of the information provided", &["liability-limitation"]),
+    ("Your personal data is given to third parties", &["data-sharing"]),
+    ("This service does not sell your personal data", &["data-sharing"]),
     ("You waive your right to a class action.", &["arbitration"]),
     (
         "The service may change its terms at any time, but the user will receive notification of the changes.",
         &["terms-changes"],
     ),
-    (
-        "Tracking via third-party cookies for other purposes without your consent.",
-        &["tracking-cookies"],
-    ),
-    (
-        "This service forces users into binding arbitration in the case of disputes",
-        &["arbitration"],
-    ),
-    (
-        "Many third parties are involved in operating the service",
-        &["data-sharing"],
-    ),
+    ("Tracking via third-party cookies for other purposes without your consent.", &["tracking-cookies"]),
+    ("This service forces users into binding arbitration in the case of disputes", &["arbitration"]),
+    ("Many third parties are involved in operating the service", &["data-sharing"]),
     (
         "The service uses your personal data to employ targeted third-party advertising",
         &["tracking-cookies", "data-sharing"],
@@ -130,26 +82,11 @@ const TOSDR_CASES: &[(&str, &[&str])] = &[
         "The service is not responsible for linked or (clearly) quoted content from third-party content providers",
         &["liability-limitation"],
     ),
-    (
-        "This service can share your personal information to third parties",
-        &["data-sharing"],
-    ),
-    (
-        "This service employs third-party cookies, but with opt-out instructions",
-        &["tracking-cookies"],
-    ),
-    (
-        "The service provides a complete list of all cookies set by its website",
-        &["tracking-cookies"],
-    ),
-    (
-        "You can opt out of targeted advertising",
-        &["tracking-cookies"],
-    ),
-    (
-        "This service tracks you on other websites",
-        &["tracking-cookies"],
-    ),
+    ("This service can share your personal information to third parties", &["data-sharing"]),
+    ("This service employs third-party cookies, but with opt-out instructions", &["tracking-cookies"]),
+    ("The service provides a complete list of all cookies set by its website", &["tracking-cookies"]),
+    ("You can opt out of targeted advertising", &["tracking-cookies"]),
+    ("This service tracks you on other websites", &["tracking-cookies"]),
     (
         "The service will not allow third parties to access your personal information without a legal basis",
         &["data-sharing"],
@@ -158,10 +95,7 @@ const TOSDR_CASES: &[(&str, &[&str])] = &[
         "This service may keep personal data after a request for erasure for business interests or legal obligations",
         &["data-retention"],
     ),
-    (
-        "The service can distribute your content through any media known now or in the future",
-        &["content-license"],
-    ),
+    ("The service can distribute your content through any media known now or in the future", &["content-license"]),
     (
         "This service assumes no responsibility and liability for the contents of links to other websites",
         &["liability-limitation"],
@@ -178,22 +112,13 @@ const TOSDR_CASES: &[(&str, &[&str])] = &[
         "The service's data retention period is kept to the minimum necessary for fulfilling its purposes",
         &["data-retention"],
     ),
-    (
-        "The service does not guarantee that software errors will be corrected",
-        &["liability-limitation"],
-    ),
-    (
-        "This service reserves the right to disclose your personal information without notifying you",
-        &["data-sharing"],
-    ),
+    ("The service does not guarantee that software errors will be corrected", &["liability-limitation"]),
+    ("This service reserves the right to disclose your personal information without notifying you", &["data-sharing"]),
     (
         "If you offer suggestions to the service, they become the owner of the ideas that you give them",
         &["content-license"],
     ),
-    (
-        "This service tracks which web page referred you to it",
-        &["tracking-cookies"],
-    ),
+    ("This service tracks which web page referred you to it", &["tracking-cookies"]),
     (
         "When the service wants to make a material change to its terms, users are notified at least 30 days in advance",
         &["terms-changes"],
@@ -202,75 +127,30 @@ const TOSDR_CASES: &[(&str, &[&str])] = &[
         "This service keeps a license on user-generated content even after users close their accounts.",
         &["content-license"],
     ),
-    (
-        "The service does not share user information with third parties",
-        &["data-sharing"],
-    ),
-    (
-        "This services gives no guarantee regarding quality",
-        &["liability-limitation"],
-    ),
-    (
-        "Third parties used by the service are bound by confidentiality obligations",
-        &["data-sharing"],
-    ),
-    (
-        "Only necessary user logs are kept by the service to ensure quality",
-        &["data-retention"],
-    ),
-    (
-        "The service warns you of the potential consequences related to third-party access",
-        &["data-sharing"],
-    ),
+    ("The service does not share user information with third parties", &["data-sharing"]),
+    ("This services gives no guarantee regarding quality", &["liability-limitation"]),
+    ("Third parties used by the service are bound by confidentiality obligations", &["data-sharing"]),
+    ("Only necessary user logs are kept by the service to ensure quality", &["data-retention"]),
+    ("The service warns you of the potential consequences related to third-party access", &["data-sharing"]),
     ("You waive your moral rights", &["content-license"]),
-    (
-        "Tracking pixels are used in service-to-user communication",
-        &["tracking-cookies"],
-    ),
-    (
-        "This service can license user content to third parties",
-        &["content-license"],
-    ),
-    (
-        "The service can suspend your account for several reasons",
-        &["account-termination"],
-    ),
+    ("Tracking pixels are used in service-to-user communication", &["tracking-cookies"]),
+    ("This service can license user content to third parties", &["content-license"]),
+    ("The service can suspend your account for several reasons", &["account-termination"]),
     (
         "Any liability on behalf of the service is only limited to the fees you paid as a user",
         &["liability-limitation"],
     ),
-    (
-        "The service uses social media cookies/pixels",
-        &["tracking-cookies"],
-    ),
-    (
-        "This service can view your browser history",
-        &["tracking-cookies"],
-    ),
-    (
-        "The service has non-exclusive use of your content",
-        &["content-license"],
-    ),
-    (
-        "This service does not force users into binding arbitration",
-        &["arbitration"],
-    ),
-    (
-        "The service makes critical changes to its terms without user involvement",
-        &["terms-changes"],
-    ),
+    ("The service uses social media cookies/pixels", &["tracking-cookies"]),
+    ("This service can view your browser history", &["tracking-cookies"]),
+    ("The service has non-exclusive use of your content", &["content-license"]),
+    ("This service does not force users into binding arbitration", &["arbitration"]),
+    ("The service makes critical changes to its terms without user involvement", &["terms-changes"]),
     (
         "This service cannot be held responsible for disputes that you may have with other users",
         &["liability-limitation"],
     ),
-    (
-        "User logs are deleted after a finite period of time",
-        &["data-retention"],
-    ),
-    (
-        "The service gives 30 days of notice before closing your account",
-        &["account-termination"],
-    ),
+    ("User logs are deleted after a finite period of time", &["data-retention"]),
+    ("The service gives 30 days of notice before closing your account", &["account-termination"]),
     (
         "The service may keep a secure, anonymized record of users' data for analytical purposes even after the data retention period",
         &["data-retention"],
@@ -279,30 +159,15 @@ const TOSDR_CASES: &[(&str, &[&str])] = &[
         "This service assumes no liability for unauthorized access to your personal information",
         &["liability-limitation"],
     ),
-    (
-        "This service respects your browser's Do Not Track (DNT) headers",
-        &["tracking-cookies"],
-    ),
-    (
-        "This service only shares user information with third parties when given specific consent",
-        &["data-sharing"],
-    ),
-    (
-        "This service keeps user logs for an undefined period of time",
-        &["data-retention"],
-    ),
-    (
-        "This service holds onto content that you've deleted",
-        &["data-retention"],
-    ),
+    ("This service respects your browser's Do Not Track (DNT) headers", &["tracking-cookies"]),
+    ("This service only shares user information with third parties when given specific consent", &["data-sharing"]),
+    ("This service keeps user logs for an undefined period of time", &["data-retention"]),
+    ("This service holds onto content that you've deleted", &["data-retention"]),
     (
         "The service deletes tracking data after a period of time and allows you to opt out",
         &["tracking-cookies", "data-retention"],
     ),
-    (
-        "Content is published under a free license instead of a bilateral one",
-        &["content-license"],
-    ),
+    ("Content is published under a free license instead of a bilateral one", &["content-license"]),
     (
         "The copyright license that users grant this service is limited to the parties that make up the service's broader platform.",
         &["content-license"],
@@ -327,63 +192,27 @@ const TOSDR_CASES: &[(&str, &[&str])] = &[
         "User accounts can be terminated after having been in breach of the terms of service repeatedly",
         &["account-termination"],
     ),
-    (
-        "The service does not use third-party analytics or tracking platforms",
-        &["tracking-cookies"],
-    ),
-    (
-        "User feedback is invited regarding changes to the terms.",
-        &["terms-changes"],
-    ),
-    (
-        "User suspension from the service will be fair and proportionate.",
-        &["account-termination"],
-    ),
-    (
-        "This service only uses temporary session cookies",
-        &["tracking-cookies"],
-    ),
-    (
-        "This service can use your content for all their existing and future services",
-        &["content-license"],
-    ),
+    ("The service does not use third-party analytics or tracking platforms", &["tracking-cookies"]),
+    ("User feedback is invited regarding changes to the terms.", &["terms-changes"]),
+    ("User suspension from the service will be fair and proportionate.", &["account-termination"]),
+    ("This service only uses temporary session cookies", &["tracking-cookies"]),
+    ("This service can use your content for all their existing and future services", &["content-license"]),
     ("You can choose the copyright license", &["content-license"]),
     (
         "If you offer suggestions to the service, they may use that without your approval or compensation, but they do not become the owner",
         &["content-license"],
     ),
-    (
-        "Tracking cookies refused will not limit your ability to use the service",
-        &["tracking-cookies"],
-    ),
-    (
-        "This service retains rights to your content even after you stop using your account",
-        &["content-license"],
-    ),
-    (
-        "When the service wants to change its terms, users are notified a week or more in advance.",
-        &["terms-changes"],
-    ),
-    (
-        "The service may sell your data unless you opt out",
-        &["data-sharing"],
-    ),
-    (
-        "The service allows you to opt out of providing personal information to third parties",
-        &["data-sharing"],
-    ),
+    ("Tracking cookies refused will not limit your ability to use the service", &["tracking-cookies"]),
+    ("This service retains rights to your content even after you stop using your account", &["content-license"]),
+    ("When the service wants to change its terms, users are notified a week or more in advance.", &["terms-changes"]),
+    ("The service may sell your data unless you opt out", &["data-sharing"]),
+    ("The service allows you to opt out of providing personal information to third parties", &["data-sharing"]),
     (
         "The cookies used by this service do not contain information that would personally identify you",
         &["tracking-cookies"],
     ),
-    (
-        "IP addresses of website visitors are not tracked",
-        &["tracking-cookies"],
-    ),
-    (
-        "User-generated content is encrypted, and this service cannot decrypt it",
-        &[],
-    ),
+    ("IP addresses of website visitors are not tracked", &["tracking-cookies"]),
+    ("User-generated content is encrypted, and this service cannot decrypt it", &[]),
     (
         "You agree to defend, indemnify, and hold the service harmless in case of a claim related to your use of the service",
         &["indemnification"],
@@ -392,35 +221,65 @@ const TOSDR_CASES: &[(&str, &[&str])] = &[
         "You are solely responsible for claims made against the service and agree to indemnify and hold harmless the service.",
         &["indemnification"],
     ),
-    (
-        "defend, indemnify, hold harmless; survives termination",
-        &["indemnification"],
-    ),
+    ("defend, indemnify, hold harmless; survives termination", &["indemnification"]),
 ];
 
 /// Floors a bit below the values reached when the rules were calibrated: (topic, precision,
-/// recall). These are regression guards, not the targets (precision 0.85, recall 0.8): CLAUDETTE
-/// labels only the operative sentence of a clause, so the procedural sentences around it (the
-/// arbitration rules, "Governing Law" headings) count against precision here.
+/// recall), precision counted without the sentences CLAUDETTE does not judge (see [`unjudged`]).
+/// These are regression guards, not the targets (precision 0.85, recall 0.8): CLAUDETTE labels
+/// only the operative sentence of a clause, so the procedural sentences around it (how the
+/// arbitration is run, how a change of terms is announced) still count against precision here.
 const CLAUDETTE_FLOORS: [(&str, f64, f64); 5] = [
-    ("arbitration", 0.20, 0.70),
-    ("liability-limitation", 0.38, 0.66),
-    ("terms-changes", 0.33, 0.75),
-    ("account-termination", 0.45, 0.55),
-    ("governing-law", 0.63, 0.75),
+    ("arbitration", 0.66, 0.60),
+    ("liability-limitation", 0.60, 0.87),
+    ("terms-changes", 0.49, 0.67),
+    ("account-termination", 0.49, 0.73),
+    ("governing-law", 0.74, 0.85),
 ];
+
+/// A sentence with no sentence-final punctuation and at most this many words is a heading.
+const HEADING_MAX_WORDS: usize = 12;
+
+/// Why a sentence that CLAUDETTE leaves unlabelled is not a true negative for `topic`, if it is
+/// not. Its annotators label clauses, never headings (none of the 281 heading-like records
+/// carries a label), and its categories are narrower than two of our topics:
+/// - `limitation_of_liability` is not given to pure warranty disclaimers (none of the 10 "as is"
+///   sentences is labelled), while `liability-limitation` is "Limits of liability and
+///   disclaimers" and ToS;DR's "provided 'as is'" case maps to it;
+/// - CLAUDETTE has no class-action or jury-waiver category, while `arbitration` is "Arbitration
+///   and class-action waiver".
+///
+/// Such sentences count neither as true nor as false positives; they are reported.
+fn unjudged(text: &str, topic: &str) -> Option<&'static str> {
+    let trimmed = text.trim_end();
+    let ends_sentence = trimmed.ends_with(['.', ';', ':', '!', '?', ')']);
+    if !ends_sentence && trimmed.split_whitespace().count() <= HEADING_MAX_WORDS {
+        return Some("heading");
+    }
+    let has = |pattern: &str| {
+        regex::RegexBuilder::new(pattern).case_insensitive(true).build().is_ok_and(|r| r.is_match(text))
+    };
+    let warranty = r"\bwarrant|\bas[- ]is\b|\bas[- ]available\b|merchantab|\bguarantee";
+    let liability = r"\bliab|\bresponsib|\bdamages\b|\bloss(?:es)?\b|\bclaims?\b";
+    let class_waiver = r"\bclass\b|\bjury\b|\brepresentative (?:action|proceeding)";
+    match topic {
+        "liability-limitation" if has(warranty) && !has(liability) => Some("warranty disclaimer"),
+        "arbitration" if has(class_waiver) => Some("class or jury waiver"),
+        _ => None,
+    }
+}
 /// Recall floors on the ToS;DR quotes.
 const TOSDR_FLOORS: [(&str, f64); 11] = [
-    ("arbitration", 0.80),
-    ("liability-limitation", 0.70),
-    ("terms-changes", 0.85),
-    ("account-termination", 0.65),
-    ("governing-law", 0.65),
-    ("data-retention", 0.48),
-    ("data-sharing", 0.45),
-    ("tracking-cookies", 0.80),
+    ("arbitration", 0.84),
+    ("liability-limitation", 0.73),
+    ("terms-changes", 0.81),
+    ("account-termination", 0.70),
+    ("governing-law", 0.67),
+    ("data-retention", 0.77),
+    ("data-sharing", 0.58),
+    ("tracking-cookies", 0.81),
     ("age-limit", 0.95),
-    ("content-license", 0.48),
+    ("content-license", 0.64),
     ("indemnification", 0.50),
 ];
 
@@ -431,26 +290,15 @@ fn labelled_dir() -> PathBuf {
 fn records(file: &str) -> Vec<Value> {
     let path = labelled_dir().join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    text.lines()
-        .map(|line| serde_json::from_str(line).expect("valid JSON line"))
-        .collect()
+    text.lines().map(|line| serde_json::from_str(line).expect("valid JSON line")).collect()
 }
 
 fn strings(value: &Value) -> Vec<String> {
-    value
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect()
+    value.as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect()
 }
 
 fn predicted(classifier: &Classifier, text: &str) -> HashSet<String> {
-    classifier
-        .classify(&[], text)
-        .into_iter()
-        .map(|m| m.topic)
-        .collect()
+    classifier.classify(&[], text).into_iter().map(|m| m.topic).collect()
 }
 
 #[derive(Default, Debug)]
@@ -458,6 +306,8 @@ struct Counts {
     tp: u32,
     fp: u32,
     fn_: u32,
+    /// Positives on sentences the source does not judge for this topic (CLAUDETTE only).
+    unjudged: u32,
 }
 
 impl Counts {
@@ -466,6 +316,10 @@ impl Counts {
     }
     fn recall(&self) -> f64 {
         f64::from(self.tp) / f64::from((self.tp + self.fn_).max(1))
+    }
+    /// Precision as if the unjudged positives were false positives.
+    fn raw_precision(&self) -> f64 {
+        f64::from(self.tp) / f64::from((self.tp + self.fp + self.unjudged).max(1))
     }
 }
 
@@ -486,6 +340,7 @@ fn claudette_sentences_are_classified_with_high_precision_and_recall() {
             let entry = counts.entry(topic).or_default();
             match (truth.contains(topic), found.contains(topic)) {
                 (true, true) => entry.tp += 1,
+                (false, true) if unjudged(text, topic).is_some() => entry.unjudged += 1,
                 (false, true) => entry.fp += 1,
                 (true, false) => entry.fn_ += 1,
                 (false, false) => {}
@@ -496,12 +351,14 @@ fn claudette_sentences_are_classified_with_high_precision_and_recall() {
     for (topic, min_precision, min_recall) in CLAUDETTE_FLOORS {
         let c = &counts[topic];
         println!(
-            "CLAUDETTE {topic:22} precision {:.3} recall {:.3} (tp {} fp {} fn {})",
+            "CLAUDETTE {topic:22} precision {:.3} (raw {:.3}) recall {:.3} (tp {} fp {} fn {} unjudged {})",
             c.precision(),
+            c.raw_precision(),
             c.recall(),
             c.tp,
             c.fp,
-            c.fn_
+            c.fn_,
+            c.unjudged
         );
         if c.precision() < min_precision || c.recall() < min_recall {
             failures.push(topic);

@@ -2,6 +2,7 @@
 mod archive;
 mod catalog;
 mod classify;
+mod classify_gold;
 mod cli;
 mod differ;
 mod extract;

@@ -13,12 +13,7 @@ fn an_arbitration_clause_is_tagged_with_its_evidence() {
     let found = classify("Any dispute between us will be settled by binding arbitration.");
     let first = &found[0];
     assert_eq!(first.topic, "arbitration");
-    assert!(
-        first
-            .evidence
-            .iter()
-            .any(|e| e.eq_ignore_ascii_case("arbitration"))
-    );
+    assert!(first.evidence.iter().any(|e| e.eq_ignore_ascii_case("arbitration")));
     assert!(first.confidence >= 0.5 && first.confidence <= 1.0);
 }
 
@@ -37,11 +32,7 @@ fn a_sentence_about_nothing_in_particular_gets_no_topic() {
 fn a_heading_alone_adds_half_weight() {
     let classifier = Classifier::new(Taxonomy::builtin());
     let heading = vec!["Indemnification".to_owned()];
-    assert!(
-        classifier
-            .classify(&heading, "You agree to the following.")
-            .is_empty()
-    );
+    assert!(classifier.classify(&heading, "You agree to the following.").is_empty());
     let found = classifier.classify(&heading, "You agree to indemnify us.");
     assert_eq!(found[0].topic, "indemnification");
 }
@@ -60,4 +51,35 @@ fn results_are_sorted_by_confidence_and_deterministic() {
 fn the_classifier_is_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Classifier>();
+}
+
+#[test]
+fn curly_and_straight_apostrophes_match_alike() {
+    for text in [
+        "We can't guarantee that the service will be available.",
+        "We can’t guarantee that the service will be available.",
+        "Pinterest isn't liable for damages that result from a minor breach.",
+        "Pinterest isn’t liable for damages that result from a minor breach.",
+    ] {
+        assert!(topics(text).contains(&"liability-limitation".to_owned()), "{text}");
+    }
+}
+
+#[test]
+fn every_pattern_with_an_apostrophe_also_accepts_the_curly_one() {
+    let taxonomy = Taxonomy::builtin();
+    for topic in &taxonomy.topics {
+        let detection = &topic.detection;
+        let sources = detection
+            .patterns
+            .iter()
+            .chain(&detection.negative)
+            .map(|p| p.regex.as_str())
+            .chain(detection.require_any.iter().map(String::as_str));
+        for source in sources {
+            if source.contains(r"\x27") {
+                assert!(source.contains('’'), "{}: `{source}`", topic.slug);
+            }
+        }
+    }
 }
