@@ -1,9 +1,12 @@
-//! Classifies every paragraph of the latest version of every corpus document.
+//! Classifies every provision (as [`segment`] cuts them) of the latest version of every corpus
+//! document.
 //! Run: `cargo bench --bench classify -- --warm-up-time 1 --measurement-time 3`.
 use std::path::{Path, PathBuf};
 
+use clausewatch::domain::provision::Provision;
 use clausewatch::domain::topic::Taxonomy;
 use clausewatch::pipeline::classify::Classifier;
+use clausewatch::pipeline::segment::segment;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// (heading path, paragraph text) of every paragraph of every latest version.
@@ -26,6 +29,13 @@ fn paragraphs() -> Vec<(Vec<String>, String)> {
         }
     }
     out
+/// Every provision of every latest version, segmented once before measuring.
+fn provisions() -> Vec<Provision> {
+    latest_versions(&root)
+        .iter()
+        .filter_map(|path| std::fs::read_to_string(path).ok())
+        .flat_map(|text| segment(&text))
+        .collect()
 }
 
 fn latest_versions(root: &Path) -> Vec<PathBuf> {
@@ -51,13 +61,16 @@ fn latest_versions(root: &Path) -> Vec<PathBuf> {
 }
 
 fn bench(c: &mut Criterion) {
-    let paragraphs = paragraphs();
-    assert!(!paragraphs.is_empty(), "corpus not found");
+    let provisions = provisions();
+    assert!(!provisions.is_empty(), "corpus not found");
     let classifier = Classifier::new(Taxonomy::builtin());
     let mut group = c.benchmark_group("classify");
     group.throughput(Throughput::Elements(paragraphs.len() as u64));
     group.bench_function("latest corpus paragraphs", |b| {
         b.iter(|| paragraphs.iter().map(|(heading, text)| classifier.classify(heading, text).len()).sum::<usize>())
+    group.throughput(Throughput::Elements(provisions.len() as u64));
+    group.bench_function("latest corpus provisions", |b| {
+        b.iter(|| provisions.iter().map(|p| classifier.classify(&p.heading_path, &p.text).len()).sum::<usize>())
     });
     group.finish();
     c.bench_function("compile classifier", |b| b.iter(|| Classifier::new(Taxonomy::builtin())));

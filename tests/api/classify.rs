@@ -225,28 +225,61 @@ const TOSDR_CASES: &[(&str, &[&str])] = &[
 ];
 
 /// Floors a bit below the values reached when the rules were calibrated: (topic, precision,
-/// recall). These are regression guards, not the targets (precision 0.85, recall 0.8): CLAUDETTE
-/// labels only the operative sentence of a clause, so the procedural sentences around it (the
-/// arbitration rules, "Governing Law" headings) count against precision here.
+/// recall), precision counted without the sentences CLAUDETTE does not judge (see [`unjudged`]).
+/// These are regression guards, not the targets (precision 0.85, recall 0.8): CLAUDETTE labels
+/// only the operative sentence of a clause, so the procedural sentences around it (how the
+/// arbitration is run, how a change of terms is announced) still count against precision here.
 const CLAUDETTE_FLOORS: [(&str, f64, f64); 5] = [
-    ("arbitration", 0.20, 0.70),
-    ("liability-limitation", 0.38, 0.66),
-    ("terms-changes", 0.33, 0.75),
-    ("account-termination", 0.45, 0.55),
-    ("governing-law", 0.63, 0.75),
+    ("arbitration", 0.66, 0.60),
+    ("liability-limitation", 0.60, 0.87),
+    ("terms-changes", 0.49, 0.67),
+    ("account-termination", 0.49, 0.73),
+    ("governing-law", 0.74, 0.85),
 ];
+
+/// A sentence with no sentence-final punctuation and at most this many words is a heading.
+const HEADING_MAX_WORDS: usize = 12;
+
+/// Why a sentence that CLAUDETTE leaves unlabelled is not a true negative for `topic`, if it is
+/// not. Its annotators label clauses, never headings (none of the 281 heading-like records
+/// carries a label), and its categories are narrower than two of our topics:
+/// - `limitation_of_liability` is not given to pure warranty disclaimers (none of the 10 "as is"
+///   sentences is labelled), while `liability-limitation` is "Limits of liability and
+///   disclaimers" and ToS;DR's "provided 'as is'" case maps to it;
+/// - CLAUDETTE has no class-action or jury-waiver category, while `arbitration` is "Arbitration
+///   and class-action waiver".
+///
+/// Such sentences count neither as true nor as false positives; they are reported.
+fn unjudged(text: &str, topic: &str) -> Option<&'static str> {
+    let trimmed = text.trim_end();
+    let ends_sentence = trimmed.ends_with(['.', ';', ':', '!', '?', ')']);
+    if !ends_sentence && trimmed.split_whitespace().count() <= HEADING_MAX_WORDS {
+        return Some("heading");
+    }
+    let has = |pattern: &str| {
+        regex::RegexBuilder::new(pattern).case_insensitive(true).build().is_ok_and(|r| r.is_match(text))
+    };
+    let warranty = r"\bwarrant|\bas[- ]is\b|\bas[- ]available\b|merchantab|\bguarantee";
+    let liability = r"\bliab|\bresponsib|\bdamages\b|\bloss(?:es)?\b|\bclaims?\b";
+    let class_waiver = r"\bclass\b|\bjury\b|\brepresentative (?:action|proceeding)";
+    match topic {
+        "liability-limitation" if has(warranty) && !has(liability) => Some("warranty disclaimer"),
+        "arbitration" if has(class_waiver) => Some("class or jury waiver"),
+        _ => None,
+    }
+}
 /// Recall floors on the ToS;DR quotes.
 const TOSDR_FLOORS: [(&str, f64); 11] = [
-    ("arbitration", 0.80),
-    ("liability-limitation", 0.70),
-    ("terms-changes", 0.85),
-    ("account-termination", 0.65),
-    ("governing-law", 0.65),
-    ("data-retention", 0.48),
-    ("data-sharing", 0.45),
-    ("tracking-cookies", 0.80),
+    ("arbitration", 0.84),
+    ("liability-limitation", 0.73),
+    ("terms-changes", 0.81),
+    ("account-termination", 0.70),
+    ("governing-law", 0.67),
+    ("data-retention", 0.77),
+    ("data-sharing", 0.58),
+    ("tracking-cookies", 0.81),
     ("age-limit", 0.95),
-    ("content-license", 0.48),
+    ("content-license", 0.64),
     ("indemnification", 0.50),
 ];
 
@@ -273,6 +306,8 @@ struct Counts {
     tp: u32,
     fp: u32,
     fn_: u32,
+    /// Positives on sentences the source does not judge for this topic (CLAUDETTE only).
+    unjudged: u32,
 }
 
 impl Counts {
@@ -281,6 +316,10 @@ impl Counts {
     }
     fn recall(&self) -> f64 {
         f64::from(self.tp) / f64::from((self.tp + self.fn_).max(1))
+    }
+    /// Precision as if the unjudged positives were false positives.
+    fn raw_precision(&self) -> f64 {
+        f64::from(self.tp) / f64::from((self.tp + self.fp + self.unjudged).max(1))
     }
 }
 
@@ -301,6 +340,7 @@ fn claudette_sentences_are_classified_with_high_precision_and_recall() {
             let entry = counts.entry(topic).or_default();
             match (truth.contains(topic), found.contains(topic)) {
                 (true, true) => entry.tp += 1,
+                (false, true) if unjudged(text, topic).is_some() => entry.unjudged += 1,
                 (false, true) => entry.fp += 1,
                 (true, false) => entry.fn_ += 1,
                 (false, false) => {}
@@ -311,12 +351,14 @@ fn claudette_sentences_are_classified_with_high_precision_and_recall() {
     for (topic, min_precision, min_recall) in CLAUDETTE_FLOORS {
         let c = &counts[topic];
         println!(
-            "CLAUDETTE {topic:22} precision {:.3} recall {:.3} (tp {} fp {} fn {})",
+            "CLAUDETTE {topic:22} precision {:.3} (raw {:.3}) recall {:.3} (tp {} fp {} fn {} unjudged {})",
             c.precision(),
+            c.raw_precision(),
             c.recall(),
             c.tp,
             c.fp,
-            c.fn_
+            c.fn_,
+            c.unjudged
         );
         if c.precision() < min_precision || c.recall() < min_recall {
             failures.push(topic);

@@ -3,6 +3,7 @@ mod api_v1;
 mod archive;
 mod catalog;
 mod classify;
+mod classify_gold;
 mod cli;
 mod differ;
 mod extract;

@@ -52,3 +52,34 @@ fn the_classifier_is_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Classifier>();
 }
+
+#[test]
+fn curly_and_straight_apostrophes_match_alike() {
+    for text in [
+        "We can't guarantee that the service will be available.",
+        "We can’t guarantee that the service will be available.",
+        "Pinterest isn't liable for damages that result from a minor breach.",
+        "Pinterest isn’t liable for damages that result from a minor breach.",
+    ] {
+        assert!(topics(text).contains(&"liability-limitation".to_owned()), "{text}");
+    }
+}
+
+#[test]
+fn every_pattern_with_an_apostrophe_also_accepts_the_curly_one() {
+    let taxonomy = Taxonomy::builtin();
+    for topic in &taxonomy.topics {
+        let detection = &topic.detection;
+        let sources = detection
+            .patterns
+            .iter()
+            .chain(&detection.negative)
+            .map(|p| p.regex.as_str())
+            .chain(detection.require_any.iter().map(String::as_str));
+        for source in sources {
+            if source.contains(r"\x27") {
+                assert!(source.contains('’'), "{}: `{source}`", topic.slug);
+            }
+        }
+    }
+}
