@@ -9,28 +9,9 @@ use clausewatch::pipeline::classify::Classifier;
 use clausewatch::pipeline::segment::segment;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
-/// (heading path, paragraph text) of every paragraph of every latest version.
-fn paragraphs() -> Vec<(Vec<String>, String)> {
-    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/versions"));
-    let mut out = Vec::new();
-    for latest in latest_versions(&root) {
-        let Ok(text) = std::fs::read_to_string(&latest) else {
-            continue;
-        };
-        let mut headings: Vec<String> = Vec::new();
-        for block in text.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
-            let level = block.chars().take_while(|&c| c == '#').count();
-            if level > 0 && !block.contains('\n') {
-                headings.truncate(level - 1);
-                headings.push(block.trim_start_matches('#').trim().to_owned());
-            } else {
-                out.push((headings.clone(), block.to_owned()));
-            }
-        }
-    }
-    out
 /// Every provision of every latest version, segmented once before measuring.
 fn provisions() -> Vec<Provision> {
+    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/versions"));
     latest_versions(&root)
         .iter()
         .filter_map(|path| std::fs::read_to_string(path).ok())
@@ -65,9 +46,6 @@ fn bench(c: &mut Criterion) {
     assert!(!provisions.is_empty(), "corpus not found");
     let classifier = Classifier::new(Taxonomy::builtin());
     let mut group = c.benchmark_group("classify");
-    group.throughput(Throughput::Elements(paragraphs.len() as u64));
-    group.bench_function("latest corpus paragraphs", |b| {
-        b.iter(|| paragraphs.iter().map(|(heading, text)| classifier.classify(heading, text).len()).sum::<usize>())
     group.throughput(Throughput::Elements(provisions.len() as u64));
     group.bench_function("latest corpus provisions", |b| {
         b.iter(|| provisions.iter().map(|p| classifier.classify(&p.heading_path, &p.text).len()).sum::<usize>())
