@@ -1,1 +1,2 @@
 //! Newtypes and plain data: no axum, no sqlx, no I/O.
+pub mod declaration; pub mod provision;
