@@ -33,6 +33,18 @@ pub struct Config {
     /// How many background workers run in this process.
     #[arg(long, env = "WORKERS", default_value_t = 2)]
     pub workers: usize,
+    /// Failed logins per account within the rate-limit window before "try again later".
+    #[arg(long, env = "LOGIN_ATTEMPTS_PER_ACCOUNT", default_value_t = 5)]
+    pub login_attempts_per_account: i64,
+    /// Login, sign-up and reset attempts per client IP within the rate-limit window.
+    #[arg(long, env = "AUTH_ATTEMPTS_PER_IP", default_value_t = 30)]
+    pub auth_attempts_per_ip: i64,
+    /// Length of the rate-limit window, in minutes.
+    #[arg(long, env = "RATE_LIMIT_WINDOW_MINS", default_value_t = 15)]
+    pub rate_limit_window_mins: i64,
+    /// Days a session lasts without activity.
+    #[arg(long, env = "SESSION_DAYS", default_value_t = 14)]
+    pub session_days: i64,
     /// Log format: `compact` for people, `json` for machines.
     #[arg(long, env = "LOG_FORMAT", default_value = "compact")]
     pub log_format: LogFormat,

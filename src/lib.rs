@@ -1,4 +1,5 @@
 //! ClauseWatch: watches the terms of AI platforms, provision by provision.
+pub mod accounts;
 pub mod archive;
 pub mod catalog;
 pub mod cli;

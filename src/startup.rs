@@ -61,7 +61,8 @@ pub async fn run(state: AppState, listener: Option<TcpListener>, roles: Roles, s
     let mut tasks = tokio::task::JoinSet::new();
     if roles.web {
         let listener = listener.context("the web role needs a listener")?;
-        let app = web::router(state.clone());
+        // Connect info gives handlers the client address (per-IP rate limits of the account pages).
+        let app = web::router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
         let mut web_shutdown = shutdown.clone();
         tasks.spawn(async move {
             axum::serve(listener, app)

@@ -1,4 +1,6 @@
 //! Command-line commands, each a few lines over the library; `main.rs` only parses and calls.
+pub mod admin;
 pub mod catalog;
 pub mod fetch;
 pub mod import;
+pub mod plan;

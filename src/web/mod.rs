@@ -1,6 +1,10 @@
 //! The web app: pages, the JSON API and health checks. Each module exposes `router()`; this
 //! one merges them and attaches the state once.
+pub mod accounts;
+pub mod csrf;
+pub mod extract;
 mod health;
+pub mod session_store;
 
 use axum::Router;
 use tower_http::trace::TraceLayer;
@@ -9,5 +13,11 @@ use crate::startup::AppState;
 
 /// The whole web app.
 pub fn router(state: AppState) -> Router {
-    Router::new().merge(health::router()).layer(TraceLayer::new_for_http()).with_state(state)
+    let sessions = accounts::session_layer(&state);
+    Router::new()
+        .merge(health::router())
+        .merge(accounts::router())
+        .layer(sessions)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
 }

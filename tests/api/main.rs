@@ -1,7 +1,10 @@
 //! The one integration-test binary: every feature is a module here.
+mod accounts;
 mod archive;
 mod cli;
 mod helpers;
 mod import;
 mod jobs;
 mod support;
+mod tenancy;
+mod tiers;
