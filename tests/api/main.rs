@@ -1,7 +1,12 @@
 //! The one integration-test binary: every feature is a module here.
+mod alerts;
 mod archive;
 mod cli;
+mod digest;
 mod helpers;
 mod import;
 mod jobs;
+mod mail;
+mod mail_sink;
 mod support;
+mod unsubscribe;
