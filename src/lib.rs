@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod jobs;
+pub mod mail;
 pub mod pipeline;
 pub mod startup;
 pub mod telemetry;

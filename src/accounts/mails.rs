@@ -5,6 +5,9 @@ use sqlx::PgConnection;
 use url::Url;
 
 use crate::domain::account::{OrgId, UserId};
+use crate::domain::email::EmailAddress;
+use crate::mail::outbox::{self, NewMail};
+use crate::mail::render::Rendered;
 
 /// One account mail, rendered.
 #[derive(Debug, Clone)]
@@ -120,7 +123,8 @@ pub fn change_email(base: &Url, token: &str) -> Result<AccountMail, askama::Erro
     })
 }
 
-/// Writes the mail to the outbox, keyed so it is sent at most once.
+/// Writes the mail to the outbox (the mail engineer's `mail::outbox`), keyed so it is sent at
+/// most once. `to` was checked by [`crate::accounts::parse_email`].
 pub async fn enqueue(
     conn: &mut PgConnection,
     key: &str,
@@ -128,22 +132,19 @@ pub async fn enqueue(
     user: Option<UserId>,
     to: &str,
     mail: &AccountMail,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "insert into email_outbox (idempotency_key, org_id, user_id, recipient, template, subject, body_text, body_html)
-         values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (idempotency_key) do nothing",
-    )
-    .bind(key)
-    .bind(org.map(|o| o.0))
-    .bind(user.map(|u| u.0))
-    .bind(to)
-    .bind(mail.template)
-    .bind(&mail.subject)
-    .bind(&mail.text)
-    .bind(&mail.html)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+) -> anyhow::Result<bool> {
+    let recipient = EmailAddress::parse(to).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let rendered = Rendered { subject: mail.subject.clone(), text: mail.text.clone(), html: mail.html.clone() };
+    let new = NewMail {
+        idempotency_key: key.to_owned(),
+        org_id: org.map(|o| o.0),
+        user_id: user.map(|u| u.0),
+        recipient,
+        template: mail.template,
+        rendered,
+        headers: Vec::new(),
+    };
+    Ok(outbox::enqueue(conn, &new).await?)
 }
 
 #[cfg(test)]

@@ -38,21 +38,21 @@ pub struct SignedUp {
     pub org: OrgId,
 }
 
-/// An email address as typed, checked for shape; the mail layer checks it again when sending.
+/// An email address as typed, parsed with the mail layer's rules (`EmailAddress`, lettre's).
 pub fn parse_email(raw: &str) -> Result<String, String> {
     let email = raw.trim();
-    let shaped = email.len() <= 254
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
-        && matches!(email.split_once('@'), Some((local, domain))
-            if !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@'));
-    if shaped {
-        Ok(email.to_owned())
-    } else {
-        Err(format!(
+    if email.len() > 254 || email.contains(',') {
+        return Err(format!(
             "{:?} is not an email address. Type it as name@example.com.",
             email.chars().take(60).collect::<String>()
-        ))
+        ));
     }
+    crate::domain::email::EmailAddress::parse(email).map(|e| e.as_ref().to_owned()).map_err(|_| {
+        format!(
+            "{:?} is not an email address. Type it as name@example.com.",
+            email.chars().take(60).collect::<String>()
+        )
+    })
 }
 
 /// Creates the user, their personal organisation (as owner) and queues the verification mail,
@@ -128,7 +128,6 @@ mod tests {
             "ada",
             "ada@",
             "@example.com",
-            "ada@example",
             "a b@example.com",
             "ada@example.com, eve@example.com",
             "<ada@example.com>",

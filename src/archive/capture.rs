@@ -126,8 +126,13 @@ async fn store_pages(
             let version_id = db::versions::insert_version(&mut tx, &new)
                 .await?
                 .context("a version with this text and time already exists")?;
-            let note = super::changes::after_new_version(&mut tx, doc.document_id, previous.as_ref(), version_id, &text).await?;
-            (Outcome::NewVersion, version_id, note)
+            let mut lineages = super::changes::Lineages::default();
+            let stored =
+                super::changes::store_provisions(&mut tx, doc.document_id, previous.as_ref(), version_id, &text, &mut lineages)
+                    .await?;
+            // Only a capture alerts: imported or recomputed history never does.
+            crate::mail::alerts::enqueue_for_capture(&mut tx, &stored).await?;
+            (Outcome::NewVersion, version_id, stored.note())
         }
     };
     if let Some(page) = pages.first().filter(|_| pages.len() == 1) {

@@ -5,6 +5,7 @@ pub mod csrf;
 pub mod extract;
 mod health;
 pub mod session_store;
+pub mod unsubscribe;
 
 use axum::Router;
 use tower_http::trace::TraceLayer;
@@ -16,6 +17,7 @@ pub fn router(state: AppState) -> Router {
     let sessions = accounts::session_layer(&state);
     Router::new()
         .merge(health::router())
+        .merge(unsubscribe::router())
         .merge(accounts::router())
         .layer(sessions)
         .layer(TraceLayer::new_for_http())

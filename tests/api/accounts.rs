@@ -355,3 +355,22 @@ async fn preferences_are_saved_and_garbage_gets_422_with_the_form(pool: PgPool) 
     assert_eq!(garbage.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(garbage.body.contains("Choose the digest&#39;s weekday") || garbage.body.contains("Choose the digest"));
 }
+
+#[sqlx::test]
+async fn the_verification_mail_reaches_the_smtp_server_and_its_link_verifies(pool: PgPool) {
+    let app = WebApp::spawn(pool).await;
+    let mut browser = app.sign_up("mia@example.com").await;
+    let sink = crate::mail_sink::MailSink::start();
+    let from: lettre::message::Mailbox = "ClauseWatch <alerts@clausewatch.test>".parse().unwrap();
+    let mailer = clausewatch::mail::Mailer::smtp(&sink.smtp_url().parse().unwrap(), from).unwrap();
+    clausewatch::mail::delivery::run_pending(&app.pool, &mailer).await.expect("delivery runs");
+    let mails = sink.wait_for(1);
+    assert_eq!(mails.len(), 1);
+    let mail = &mails[0];
+    assert!(mail.subject.contains("Confirm your email address"), "{}", mail.subject);
+    let start = mail.text.find(&app.base).expect("an absolute link in the text part");
+    let link = mail.text[start..].split_whitespace().next().unwrap().to_owned();
+    let page = app.post_form(&mut browser, &path_of(&link), "/verify-email", &[("token", &token_of(&link))]).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Your email address is confirmed"));
+}
