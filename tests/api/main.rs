@@ -1,4 +1,5 @@
 //! The one integration-test binary: every feature is a module here.
+mod alert_triggers;
 mod alerts;
 mod archive;
 mod cli;
