@@ -33,9 +33,38 @@ pub struct Config {
     /// How many background workers run in this process.
     #[arg(long, env = "WORKERS", default_value_t = 2)]
     pub workers: usize,
+    /// Failed logins per account within the rate-limit window before "try again later".
+    #[arg(long, env = "LOGIN_ATTEMPTS_PER_ACCOUNT", default_value_t = 5)]
+    pub login_attempts_per_account: i64,
+    /// Login, sign-up and reset attempts per client IP within the rate-limit window.
+    #[arg(long, env = "AUTH_ATTEMPTS_PER_IP", default_value_t = 30)]
+    pub auth_attempts_per_ip: i64,
+    /// Length of the rate-limit window, in minutes.
+    #[arg(long, env = "RATE_LIMIT_WINDOW_MINS", default_value_t = 15)]
+    pub rate_limit_window_mins: i64,
+    /// Days a session lasts without activity.
+    #[arg(long, env = "SESSION_DAYS", default_value_t = 14)]
+    pub session_days: i64,
     /// Log format: `compact` for people, `json` for machines.
     #[arg(long, env = "LOG_FORMAT", default_value = "compact")]
     pub log_format: LogFormat,
+    /// Where mail goes: `smtp://host:port` (add `?tls=required` for STARTTLS) or
+    /// `smtps://user:pass@host:465`. Unset: mail is written as `.eml` files to `MAIL_DIR`.
+    #[arg(long, env = "SMTP_URL")]
+    pub smtp_url: Option<crate::mail::SmtpUrl>,
+    /// The sender of every mail.
+    #[arg(long, env = "MAIL_FROM", default_value = "ClauseWatch <alerts@localhost>")]
+    pub mail_from: crate::mail::MailFrom,
+    /// Folder for mail when `SMTP_URL` is unset (development).
+    #[arg(long, env = "MAIL_DIR", default_value = "mail-out")]
+    pub mail_dir: PathBuf,
+    /// At most this many mails per second leave the outbox (per process).
+    #[arg(long, env = "MAIL_RATE_PER_SEC", default_value_t = 10.0)]
+    pub mail_rate_per_sec: f64,
+    /// Key that signs unsubscribe links (at least 32 characters). Unset: a random key per
+    /// process, so links in mail sent before a restart stop working: set it in production.
+    #[arg(long, env = "SECRET_KEY", default_value = "")]
+    pub secret_key: crate::mail::unsubscribe::SecretKey,
 }
 
 impl Config {

@@ -1,4 +1,5 @@
 //! ClauseWatch: watches the terms of AI platforms, provision by provision.
+pub mod accounts;
 pub mod archive;
 pub mod catalog;
 pub mod cli;
@@ -7,6 +8,7 @@ pub mod corpus;
 pub mod db;
 pub mod domain;
 pub mod jobs;
+pub mod mail;
 pub mod metrics;
 pub mod pipeline;
 pub mod startup;

@@ -8,6 +8,7 @@ use tokio::net::TcpListener;
 
 use crate::config::Config;
 use crate::jobs::{JobContext, Shutdown, scheduler, worker};
+use crate::mail::{self, Mailer};
 use crate::pipeline::fetch::{FetchConfig, Fetcher};
 use crate::web;
 
@@ -17,25 +18,31 @@ pub struct AppState {
     pub pool: PgPool,
     pub fetcher: Fetcher,
     pub config: Arc<Config>,
+    pub mailer: Mailer,
 }
 
 impl AppState {
     /// Connects to the database (creating and migrating it) and builds the shared fetcher.
     pub async fn connect(config: Config) -> anyhow::Result<AppState> {
         let pool = crate::db::connect(&config.database_url, 10).await?;
-        let fetcher = build_fetcher(&config)?;
-        Ok(AppState { pool, fetcher, config: Arc::new(config) })
+        AppState::from_pool(pool, config)
     }
 
     /// The state over an existing pool (already migrated), as tests build it.
     pub fn from_pool(pool: PgPool, config: Config) -> anyhow::Result<AppState> {
         let fetcher = build_fetcher(&config)?;
-        Ok(AppState { pool, fetcher, config: Arc::new(config) })
+        let mailer = Mailer::from_config(&config)?;
+        if config.secret_key.is_ephemeral() {
+            tracing::warn!(
+                "SECRET_KEY is not set: unsubscribe links use a random key and break on restart; set it in production"
+            );
+        }
+        Ok(AppState { pool, fetcher, config: Arc::new(config), mailer })
     }
 
     /// What background jobs need.
     pub fn job_context(&self) -> JobContext {
-        JobContext { pool: self.pool.clone(), fetcher: self.fetcher.clone() }
+        JobContext { pool: self.pool.clone(), fetcher: self.fetcher.clone(), config: self.config.clone() }
     }
 }
 
@@ -66,7 +73,8 @@ pub async fn run(
     let mut tasks = tokio::task::JoinSet::new();
     if roles.web {
         let listener = listener.context("the web role needs a listener")?;
-        let app = web::router(state.clone());
+        // Connect info gives handlers the client address (per-IP rate limits of the account pages).
+        let app = web::router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
         let mut web_shutdown = shutdown.clone();
         tasks.spawn(async move {
             axum::serve(listener, app)
@@ -84,6 +92,17 @@ pub async fn run(
                 Ok("worker")
             });
         }
+        let (pool, mailer, rate) = (state.pool.clone(), state.mailer.clone(), state.config.mail_rate_per_sec);
+        let mail_shutdown = shutdown.clone();
+        tasks.spawn(async move {
+            mail::delivery::run_delivery(pool, mailer, rate, mail_shutdown).await;
+            Ok("mail delivery")
+        });
+        let (pool, digest_shutdown) = (state.pool.clone(), shutdown.clone());
+        tasks.spawn(async move {
+            mail::digest::run_scheduler(pool, digest_shutdown).await;
+            Ok("digest scheduler")
+        });
         let (pool, schedule, shutdown) = (state.pool.clone(), state.config.fetch_schedule.clone(), shutdown.clone());
         tasks.spawn(async move {
             scheduler::run_scheduler(pool, schedule, shutdown).await;

@@ -134,6 +134,8 @@ async fn store_pages(
             let stored =
                 super::changes::after_new_version(&mut tx, doc.document_id, previous.as_ref(), version_id, &text)
                     .await?;
+            // Only a capture alerts: imported or recomputed history never does.
+            crate::mail::alerts::enqueue_for_capture(&mut tx, &stored).await?;
             (Outcome::NewVersion, version_id, stored.note())
         }
     };

@@ -3,10 +3,16 @@
 pub mod documents;
 pub mod fetch_events;
 pub mod jobs;
+pub mod organisations;
 pub mod pages;
 pub mod platforms;
 pub mod provisions;
+pub mod rate_limits;
+pub mod sessions;
 pub mod snapshots;
+pub mod tokens;
+pub mod tracking;
+pub mod users;
 pub mod versions;
 
 use std::time::Duration;

@@ -3,6 +3,8 @@ pub mod capture;
 pub mod scheduler;
 pub mod worker;
 
+use std::sync::Arc;
+
 use sqlx::PgPool;
 use tokio::sync::watch;
 
@@ -13,6 +15,8 @@ use crate::pipeline::fetch::Fetcher;
 pub struct JobContext {
     pub pool: PgPool,
     pub fetcher: Fetcher,
+    /// Links in mail (`BASE_URL`) and the unsubscribe key.
+    pub config: Arc<crate::config::Config>,
 }
 
 /// Tells long-running loops to stop; cheap to clone.

@@ -58,6 +58,8 @@ pub async fn run_one(ctx: &JobContext) -> anyhow::Result<Step> {
 async fn dispatch(ctx: &JobContext, kind: &str, payload: &serde_json::Value) -> anyhow::Result<()> {
     match kind {
         capture::KIND => capture::run(ctx, payload).await,
+        crate::mail::alerts::KIND => crate::mail::alerts::run(ctx, payload).await,
+        crate::mail::digest::KIND => crate::mail::digest::run(ctx, payload).await,
         other => anyhow::bail!("unknown job kind {other:?}"),
     }
 }

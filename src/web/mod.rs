@@ -1,12 +1,17 @@
 //! The web app: pages, the JSON API and health checks. Each module exposes `router()`; this
 //! one merges them, adds the layers and attaches the state once.
+pub mod accounts;
 mod api;
+pub mod csrf;
 pub mod error;
+pub mod extract;
 pub mod feeds;
 mod health;
 mod metrics;
 mod pages;
+pub mod session_store;
 pub mod svg;
+pub mod unsubscribe;
 
 use std::path::PathBuf;
 
@@ -22,13 +27,17 @@ use crate::startup::AppState;
 /// The whole web app.
 pub fn router(state: AppState) -> Router {
     crate::metrics::handle();
+    let sessions = accounts::session_layer(&state);
     Router::new()
         .merge(health::router())
         .merge(metrics::router())
         .merge(pages::router())
         .merge(feeds::router())
+        .merge(unsubscribe::router())
+        .merge(accounts::router())
         .nest("/api/v1", api::router())
         .route_layer(middleware::from_fn(metrics::track))
+        .layer(sessions)
         .nest_service("/static", ServeDir::new(static_dir()))
         .fallback(error::page_not_found)
         .layer(

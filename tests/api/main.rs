@@ -1,4 +1,7 @@
 //! The one integration-test binary: every feature is a module here.
+mod accounts;
+mod alert_triggers;
+mod alerts;
 mod api_v1;
 mod archive;
 mod catalog;
@@ -6,14 +9,20 @@ mod classify;
 mod classify_gold;
 mod cli;
 mod differ;
+mod digest;
 mod extract;
 mod fetch;
 mod helpers;
 mod import;
 mod jobs;
+mod mail;
+mod mail_sink;
 mod pages;
 mod rediff;
 mod resilience;
 mod scale;
 mod site;
 mod support;
+mod tenancy;
+mod tiers;
+mod unsubscribe;

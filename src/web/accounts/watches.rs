@@ -1,0 +1,81 @@
+//! `/account/watches`: Professional organisations alert only on chosen topics or provisions.
+//! The provision page posts `lineage_id` here; the account page posts `topic`.
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::db::tracking;
+use crate::startup::AppState;
+use crate::web::accounts::error::PageError;
+use crate::web::accounts::settings::render;
+use crate::web::csrf::CsrfForm;
+use crate::web::extract::CurrentOrg;
+
+/// A topic slug as typed: lowercase letters, digits and dashes.
+fn parse_topic(raw: &str) -> Option<String> {
+    let topic = raw.trim().to_ascii_lowercase();
+    let ok = !topic.is_empty()
+        && topic.len() <= 64
+        && topic.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    ok.then_some(topic)
+}
+
+/// `POST /account/watches` with `topic` or `lineage_id`.
+#[tracing::instrument(skip_all, fields(org.id = %org.id()))]
+pub async fn add(State(state): State<AppState>, org: CurrentOrg, form: CsrfForm) -> Result<Response, PageError> {
+    org.plan.check_watches()?;
+    let mut conn = state.pool.acquire().await?;
+    if !form.get("lineage_id").is_empty() {
+        let Ok(lineage) = form.get("lineage_id").trim().parse::<i64>() else {
+            return render(
+                &state,
+                &org,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some("That provision id is not a number.".into()),
+            )
+            .await;
+        };
+        if !tracking::watch_lineage(&mut conn, org.id(), lineage).await? {
+            return Err(PageError::NotFound(
+                "There is no such provision. Open it from a platform page and watch it there.".into(),
+            ));
+        }
+    } else {
+        let Some(topic) = parse_topic(form.get("topic")) else {
+            let msg = "Type a topic slug such as training-on-user-data (letters, digits and dashes).".to_owned();
+            return render(&state, &org, StatusCode::UNPROCESSABLE_ENTITY, None, Some(msg)).await;
+        };
+        tracking::watch_topic(&mut conn, org.id(), &topic).await?;
+    }
+    Ok(Redirect::to("/account?saved=watches").into_response())
+}
+
+/// `POST /account/watches/{id}/delete`: only the caller's organisation's watches.
+pub async fn remove(
+    State(state): State<AppState>,
+    org: CurrentOrg,
+    Path(id): Path<String>,
+    _form: CsrfForm,
+) -> Result<Response, PageError> {
+    let not_found = || PageError::NotFound("Your organisation has no such watch.".into());
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    let mut conn = state.pool.acquire().await?;
+    if !tracking::unwatch(&mut conn, org.id(), id).await? {
+        return Err(not_found());
+    }
+    Ok(Redirect::to("/account?saved=watches").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topic_slugs_are_checked() {
+        assert_eq!(parse_topic(" Training-On-User-Data "), Some("training-on-user-data".into()));
+        for bad in ["", "a b", "<script>", &"x".repeat(65)] {
+            assert_eq!(parse_topic(bad), None, "{bad}");
+        }
+    }
+}
