@@ -40,6 +40,10 @@ enum Command {
         #[arg(long)]
         document: Option<String>,
     },
+    /// Change an organisation's plan without a card (`plan set EMAIL_OR_ORG PLAN [--until DATE]`).
+    Plan(cli::plan::PlanArgs),
+    /// Grant or revoke operator rights (the `/admin/plans` page).
+    Admin(cli::admin::AdminArgs),
     /// Work with the catalogue of declarations.
     Catalog {
         #[command(subcommand)]
@@ -106,6 +110,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "{} documents, {} versions: {} changes recomputed",
                 report.documents, report.versions, report.changes
             );
+        }
+        Command::Plan(args) => {
+            let state = AppState::connect(cli.config).await?;
+            cli::plan::run(&state.pool, &args, &mut out).await?;
+        }
+        Command::Admin(args) => {
+            let state = AppState::connect(cli.config).await?;
+            cli::admin::run(&state.pool, &args, &mut out).await?;
         }
         Command::Catalog { command: CatalogCommand::Check { dir } } => {
             let dir = dir.unwrap_or(cli.config.catalog_dir);

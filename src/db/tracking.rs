@@ -161,6 +161,22 @@ pub async fn watch_lineage(conn: &mut PgConnection, org: OrgId, lineage_id: i64)
         .await
 }
 
+/// "Platform · Document · provision" for a lineage (its newest appearance), to confirm a watch.
+pub async fn lineage_label(conn: &mut PgConnection, lineage_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select p.name || ' · ' || d.name || ' · ' || coalesce(nullif(pr.title, ''), pr.key)
+         from provisions pr
+         join versions v on v.version_id = pr.version_id
+         join documents d on d.document_id = v.document_id
+         join platforms p on p.platform_id = d.platform_id
+         where pr.lineage_id = $1
+         order by v.captured_at desc limit 1",
+    )
+    .bind(lineage_id)
+    .fetch_optional(conn)
+    .await
+}
+
 /// Removes one of the organisation's watches; false when it has no watch with this id.
 pub async fn unwatch(conn: &mut PgConnection, org: OrgId, watch_id: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("delete from watches where org_id = $1 and watch_id = $2")

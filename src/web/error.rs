@@ -63,7 +63,7 @@ impl AppError {
 }
 
 /// Errors that mean "Postgres is away" (an outage or restart), answered 503 rather than 500.
-fn database_unavailable(error: &sqlx::Error) -> bool {
+pub(crate) fn database_unavailable(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed | sqlx::Error::Tls(_))
 }
 

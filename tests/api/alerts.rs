@@ -185,14 +185,16 @@ async fn a_substantive_captured_change_alerts_each_eligible_member_once_with_lin
     let (acme, doc) = platform(&pool, "acme", "Acme AI").await;
     let watcher = org(&pool, "Watchers", "watcher", None).await;
     let ada = member(&pool, "ada@example.org", watcher).await;
-    member(&pool, "bob@example.org", watcher).await;
+    // Watcher has one member per organisation: Bob is on a Watcher plan of his own.
+    let watcher_too = org(&pool, "Watchers too", "watcher", None).await;
+    member(&pool, "bob@example.org", watcher_too).await;
     let pro = org(&pool, "Pros", "professional", Some(Utc::now() + chrono::Duration::days(3))).await;
     member(&pool, "cy@example.org", pro).await;
     let free = org(&pool, "Free", "free", None).await;
     member(&pool, "dee@example.org", free).await;
     let untracked = org(&pool, "Elsewhere", "watcher", None).await;
     member(&pool, "eve@example.org", untracked).await;
-    for o in [watcher, pro, free] {
+    for o in [watcher, watcher_too, pro, free] {
         track(&pool, o, acme).await;
     }
     let c = change(&pool, doc, "capture", "substantive", Utc::now()).await;
@@ -285,7 +287,8 @@ async fn cosmetic_metadata_and_imported_changes_alert_nobody(pool: PgPool) {
 async fn a_member_who_turned_same_day_alerts_off_gets_none_and_the_others_still_do(pool: PgPool) {
     let config = mail_config(None);
     let (acme, doc) = platform(&pool, "acme", "Acme AI").await;
-    let watcher = org(&pool, "Watchers", "watcher", None).await;
+    // A team (only Professional has several members) without watches: every change alerts.
+    let watcher = org(&pool, "Team", "professional", None).await;
     let ada = member(&pool, "ada@example.org", watcher).await;
     let bob = member(&pool, "bob@example.org", watcher).await;
     track(&pool, watcher, acme).await;

@@ -27,12 +27,13 @@ async fn prefs(pool: &PgPool, org_id: i64, user_id: i64, weekday: i16, hour: i16
 }
 
 #[sqlx::test]
-async fn a_free_member_gets_the_weeks_changes_grouped_by_platform_most_changed_first(pool: PgPool) {
+async fn a_watcher_member_gets_the_weeks_changes_grouped_by_platform_most_changed_first(pool: PgPool) {
     let sink = MailSink::start();
     let config = mail_config(Some(&sink));
     let (acme, acme_doc) = platform(&pool, "acme", "Acme AI").await;
     let (globex, globex_doc) = platform(&pool, "globex", "Globex").await;
-    let free = org(&pool, "Free", "free", None).await;
+    // Free tracks one platform; the digest groups several, so this organisation is on Watcher.
+    let free = org(&pool, "Watcher", "watcher", None).await;
     let ada = member(&pool, "ada@example.org", free).await;
     track(&pool, free, acme).await;
     track(&pool, free, globex).await;
@@ -126,7 +127,8 @@ async fn with_empty_digest_off_a_quiet_week_sends_nothing(pool: PgPool) {
 async fn digests_go_out_at_each_users_weekday_and_hour_only(pool: PgPool) {
     let config = mail_config(None);
     let (acme, _) = platform(&pool, "acme", "Acme AI").await;
-    let free = org(&pool, "Free", "free", None).await;
+    // Two members of one organisation: a Professional team.
+    let free = org(&pool, "Team", "professional", None).await;
     let ada = member(&pool, "ada@example.org", free).await;
     let bob = member(&pool, "bob@example.org", free).await;
     track(&pool, free, acme).await;

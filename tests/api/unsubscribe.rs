@@ -31,8 +31,9 @@ async fn prefs(pool: &PgPool, org_id: i64, user_id: i64) -> Option<(bool, bool)>
         .unwrap()
 }
 
+/// A Professional team (several members may join it) and its first member.
 async fn setup(pool: &PgPool) -> (i64, i64) {
-    let watcher = org(pool, "Watchers", "watcher", None).await;
+    let watcher = org(pool, "Team", "professional", None).await;
     let ada = member(pool, "ada@example.org", watcher).await;
     (watcher, ada)
 }

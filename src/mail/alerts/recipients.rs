@@ -47,7 +47,7 @@ pub async fn candidates(conn: &mut PgConnection, trigger_change_id: i64) -> Resu
          )
          select m.user_id, o.org_id, u.email, k.change_id
          from day_changes k
-         join tracked_platforms tp on tp.platform_id = k.platform_id
+         join active_tracked_platforms tp on tp.platform_id = k.platform_id
          join paying o on o.org_id = tp.org_id
          join memberships m on m.org_id = o.org_id
          join users u on u.user_id = m.user_id

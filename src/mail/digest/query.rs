@@ -38,7 +38,7 @@ pub async fn recipients(conn: &mut PgConnection, weekday: i16, hour: i16) -> Res
          where coalesce(ap.weekly_digest, true)
            and coalesce(ap.digest_weekday, 1) = $1
            and coalesce(ap.digest_hour, 8) = $2
-           and exists (select 1 from tracked_platforms tp where tp.org_id = m.org_id)
+           and exists (select 1 from active_tracked_platforms tp where tp.org_id = m.org_id)
          order by m.user_id, m.org_id",
     )
     .bind(weekday)
@@ -98,7 +98,7 @@ pub async fn week(
                  left join verifications vf on vf.version_id = v.version_id
                  where d.platform_id = p.platform_id) as last_verified
          from platforms p
-         where p.platform_id in (select platform_id from tracked_platforms where org_id = any($1))
+         where p.platform_id in (select platform_id from active_tracked_platforms where org_id = any($1))
          order by p.name",
     )
     .bind(org_ids)

@@ -1,5 +1,4 @@
 //! The error of the account pages: says what happened and what to do, as a styled page.
-//! (The public pages' `web::error` was not on main when this was written; see the README.)
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -48,6 +47,7 @@ impl PageError {
             PageError::Forbidden(_) => StatusCode::FORBIDDEN,
             PageError::Invalid(_) | PageError::Plan(_) | PageError::Account(_) => StatusCode::UNPROCESSABLE_ENTITY,
             PageError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            PageError::Db(e) if crate::web::error::database_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
             PageError::Db(_) | PageError::Render(_) | PageError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -60,7 +60,10 @@ impl IntoResponse for PageError {
             return Redirect::to(&format!("/login?{query}")).into_response();
         }
         let status = self.status();
-        let message = if status.is_server_error() {
+        let message = if status == StatusCode::SERVICE_UNAVAILABLE {
+            tracing::warn!(error = ?self, "database unavailable");
+            "The database is not answering right now. Try again in a minute; nothing you sent was saved.".to_owned()
+        } else if status.is_server_error() {
             tracing::error!(error = ?self, "account page failed");
             "Something went wrong on our side. Try again in a minute; if it keeps failing, tell us.".to_owned()
         } else {

@@ -45,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/email", post(settings::change_email))
         .route("/account/email/confirm", get(settings::confirm_email_form).post(settings::confirm_email))
         .route("/account/watches", post(watches::add))
+        .route("/account/watches/new", get(watches::confirm))
         .route("/account/watches/{id}/delete", post(watches::remove))
         .route("/account/organisation", get(organisation::show))
         .route("/account/organisation/invitations", post(organisation::invite))

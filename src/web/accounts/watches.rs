@@ -1,14 +1,15 @@
 //! `/account/watches`: Professional organisations alert only on chosen topics or provisions.
 //! The provision page posts `lineage_id` here; the account page posts `topic`.
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::db::tracking;
 use crate::startup::AppState;
-use crate::web::accounts::error::PageError;
+use crate::web::accounts::error::{PageError, page};
 use crate::web::accounts::settings::render;
-use crate::web::csrf::CsrfForm;
+use crate::web::accounts::views::MessagePage;
+use crate::web::csrf::{CsrfForm, csrf_token};
 use crate::web::extract::CurrentOrg;
 
 /// A topic slug as typed: lowercase letters, digits and dashes.
@@ -18,6 +19,37 @@ fn parse_topic(raw: &str) -> Option<String> {
         && topic.len() <= 64
         && topic.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     ok.then_some(topic)
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct WatchQuery {
+    #[serde(default)]
+    lineage_id: String,
+}
+
+/// `GET /account/watches/new?lineage_id=N`: the "Watch this provision" link of a provision page
+/// (public pages carry no session, so the button that posts with a CSRF token is here).
+pub async fn confirm(
+    State(state): State<AppState>,
+    org: CurrentOrg,
+    Query(query): Query<WatchQuery>,
+) -> Result<Response, PageError> {
+    org.plan.check_watches()?;
+    let not_found =
+        || PageError::NotFound("There is no such provision. Open it from a platform page and watch it there.".into());
+    let lineage: i64 = query.lineage_id.trim().parse().map_err(|_| not_found())?;
+    let mut conn = state.pool.acquire().await?;
+    let label = tracking::lineage_label(&mut conn, lineage).await?.ok_or_else(not_found)?;
+    let lines = vec![
+        format!("Watch {label}?"),
+        "Your organisation's same-day alerts will then include changes to this provision.".to_owned(),
+    ];
+    let csrf = csrf_token(&org.user.session).await?;
+    let hidden = vec![("lineage_id".to_owned(), lineage.to_string())];
+    page(
+        StatusCode::OK,
+        &MessagePage::confirm("Watch this provision", lines, "/account/watches", csrf, hidden, "Watch this provision"),
+    )
 }
 
 /// `POST /account/watches` with `topic` or `lineage_id`.

@@ -53,6 +53,7 @@ pub struct ProvisionPage {
     pub topics: Vec<TopicView>,
     pub peers: Vec<PeerView>,
     pub history: Vec<HistoryView>,
+    pub lineage_id: i64,
 }
 
 /// The provision's own heading, else its heading path, else its key.
@@ -106,6 +107,7 @@ pub async fn get(
                 summary: h.summary,
             })
             .collect(),
+        lineage_id,
         heading,
         platform_name: doc.platform_name,
         document_name: doc.terms_type,
