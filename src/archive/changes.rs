@@ -5,13 +5,13 @@ use std::collections::VecDeque;
 
 use sqlx::{PgConnection, PgPool};
 
-use crate::db::{self, provisions::ChangeRefs, versions::VersionRow};
-use crate::domain::provision::Provision;
-use crate::pipeline::{
-    classify::{Classifier, TopicMatch},
-    diff,
-    segment::segment,
+use crate::db::{
+    self,
+    provisions::{ChangeRefs, TopicRow},
+    versions::VersionRow,
 };
+use crate::domain::{provision::Provision, topic::Taxonomy};
+use crate::pipeline::{analyse::analyse, classify::Classifier, diff, segment::segment};
 
 /// What storing a version's provisions did.
 #[derive(Debug, Clone)]
@@ -110,15 +110,25 @@ pub async fn store_provisions(
     Ok(stored)
 }
 
-/// Classifies each provision and stores its topics with the evidence.
+/// Classifies each provision and stores its topics with the evidence and the exposure the
+/// analysis rubric gives this provision's wording.
 async fn store_topics(conn: &mut PgConnection, provisions: &[Provision], ids: &[i64]) -> Result<(), sqlx::Error> {
-    let classifier = Classifier::builtin();
-    let matches: Vec<(i64, Vec<TopicMatch>)> =
-        provisions.iter().zip(ids).map(|(p, id)| (*id, classifier.classify(&p.heading_path, &p.text))).collect();
-    let rows: Vec<(i64, &str, f32, &[String])> = matches
-        .iter()
-        .flat_map(|(id, ms)| ms.iter().map(move |m| (*id, m.topic.as_str(), m.confidence, m.evidence.as_slice())))
-        .collect();
+    let (classifier, taxonomy) = (Classifier::builtin(), Taxonomy::builtin());
+    let mut rows = Vec::new();
+    for (provision, id) in provisions.iter().zip(ids) {
+        let matches = classifier.classify(&provision.heading_path, &provision.text);
+        let analyses = analyse(taxonomy, &matches, &provision.text);
+        for m in matches {
+            let exposure = analyses.iter().find(|a| a.topic == m.topic).map(|a| a.exposure);
+            rows.push(TopicRow {
+                provision_id: *id,
+                topic: m.topic,
+                confidence: m.confidence,
+                evidence: m.evidence,
+                exposure,
+            });
+        }
+    }
     db::provisions::insert_topics(conn, &rows).await
 }
 

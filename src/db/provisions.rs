@@ -2,6 +2,7 @@
 use sqlx::PgConnection;
 
 use crate::domain::provision::Provision;
+use crate::domain::topic::Exposure;
 use crate::pipeline::diff::{Change, ChangeClass, ChangeKind};
 
 /// A stored provision with its lineage.
@@ -181,26 +182,39 @@ pub async fn clear_document(conn: &mut PgConnection, document_id: i64) -> Result
         .await
 }
 
-/// Stores the topics of provisions: `(provision id, topic slug, confidence, evidence)`.
-pub async fn insert_topics(conn: &mut PgConnection, topics: &[(i64, &str, f32, &[String])]) -> Result<(), sqlx::Error> {
+/// One classified topic of a stored provision.
+#[derive(Debug, Clone)]
+pub struct TopicRow {
+    pub provision_id: i64,
+    pub topic: String,
+    pub confidence: f32,
+    pub evidence: Vec<String>,
+    /// None for topics the taxonomy does not analyse.
+    pub exposure: Option<Exposure>,
+}
+
+/// Stores the topics of provisions.
+pub async fn insert_topics(conn: &mut PgConnection, topics: &[TopicRow]) -> Result<(), sqlx::Error> {
     if topics.is_empty() {
         return Ok(());
     }
-    let ids: Vec<i64> = topics.iter().map(|t| t.0).collect();
-    let slugs: Vec<&str> = topics.iter().map(|t| t.1).collect();
-    let confidences: Vec<f32> = topics.iter().map(|t| t.2.clamp(0.01, 1.0)).collect();
+    let ids: Vec<i64> = topics.iter().map(|t| t.provision_id).collect();
+    let slugs: Vec<&str> = topics.iter().map(|t| t.topic.as_str()).collect();
+    let confidences: Vec<f32> = topics.iter().map(|t| t.confidence.clamp(0.01, 1.0)).collect();
     // Ragged arrays cannot be bound: each provision's evidence travels as one JSON string.
-    let evidence: Vec<String> = topics.iter().map(|t| serde_json::to_string(t.3).unwrap_or_default()).collect();
+    let evidence: Vec<String> = topics.iter().map(|t| serde_json::to_string(&t.evidence).unwrap_or_default()).collect();
+    let exposures: Vec<Option<&str>> = topics.iter().map(|t| t.exposure.map(Exposure::slug)).collect();
     sqlx::query(
-        "insert into provision_topics (provision_id, topic, confidence, evidence)
-         select p, t, c, array(select jsonb_array_elements_text(e::jsonb))
-         from unnest($1::bigint[], $2::text[], $3::real[], $4::text[]) as u(p, t, c, e)
+        "insert into provision_topics (provision_id, topic, confidence, evidence, exposure)
+         select p, t, c, array(select jsonb_array_elements_text(e::jsonb)), x
+         from unnest($1::bigint[], $2::text[], $3::real[], $4::text[], $5::text[]) as u(p, t, c, e, x)
          on conflict do nothing",
     )
     .bind(&ids)
     .bind(&slugs)
     .bind(&confidences)
     .bind(&evidence)
+    .bind(&exposures)
     .execute(conn)
     .await
     .map(|_| ())

@@ -129,33 +129,50 @@ impl FromRequestParts<AppState> for CurrentOrg {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let user = <CurrentUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await?;
-        let mut conn = state.pool.acquire().await?;
-        let chosen = user.session.get::<i64>(ORG_KEY).await.map_err(session_error)?.map(OrgId);
-        let mut found = match chosen {
-            Some(org) => organisations::membership(&mut conn, org, user.id).await?,
-            None => None,
-        };
-        if found.is_none() {
-            // No choice yet, or no longer a member of it: fall back to the first organisation.
-            if let Some(first) = organisations::memberships_of_user(&mut conn, user.id).await?.first() {
-                found = organisations::membership(&mut conn, OrgId(first.org_id), user.id).await?;
-                user.session.insert(ORG_KEY, first.org_id).await.map_err(session_error)?;
-            }
-        }
-        let (org, role) = found
-            .ok_or_else(|| PageError::Forbidden("Your account belongs to no organisation. Contact support.".into()))?;
-        let stored_plan = Plan::parse(&org.plan).unwrap_or(Plan::Free);
-        Ok(CurrentOrg {
-            id: OrgId(org.org_id),
-            name: org.name,
-            role: Role::parse(&role).unwrap_or(Role::Member),
-            plan: Plan::effective(stored_plan, org.plan_until, Utc::now()),
-            stored_plan,
-            plan_until: org.plan_until,
-            trial_used: org.trial_used_at.is_some(),
-            user,
-        })
+        org_of(user, state).await
     }
+}
+
+/// `Option<CurrentOrg>`: pages anyone may read that show more to some plans.
+impl OptionalFromRequestParts<AppState> for CurrentOrg {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+        match load_user(parts, state).await? {
+            Some(user) => org_of(user, state).await.map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+/// The organisation `user` acts in: the one chosen in the session if still a member, else the first.
+async fn org_of(user: CurrentUser, state: &AppState) -> Result<CurrentOrg, PageError> {
+    let mut conn = state.pool.acquire().await?;
+    let chosen = user.session.get::<i64>(ORG_KEY).await.map_err(session_error)?.map(OrgId);
+    let mut found = match chosen {
+        Some(org) => organisations::membership(&mut conn, org, user.id).await?,
+        None => None,
+    };
+    if found.is_none() {
+        // No choice yet, or no longer a member of it: fall back to the first organisation.
+        if let Some(first) = organisations::memberships_of_user(&mut conn, user.id).await?.first() {
+            found = organisations::membership(&mut conn, OrgId(first.org_id), user.id).await?;
+            user.session.insert(ORG_KEY, first.org_id).await.map_err(session_error)?;
+        }
+    }
+    let (org, role) = found
+        .ok_or_else(|| PageError::Forbidden("Your account belongs to no organisation. Contact support.".into()))?;
+    let stored_plan = Plan::parse(&org.plan).unwrap_or(Plan::Free);
+    Ok(CurrentOrg {
+        id: OrgId(org.org_id),
+        name: org.name,
+        role: Role::parse(&role).unwrap_or(Role::Member),
+        plan: Plan::effective(stored_plan, org.plan_until, Utc::now()),
+        stored_plan,
+        plan_until: org.plan_until,
+        trial_used: org.trial_used_at.is_some(),
+        user,
+    })
 }
 
 impl FromRequestParts<AppState> for AdminUser {

@@ -130,6 +130,7 @@ mod tests {
             document_slug: "privacy-policy".into(),
             terms_type: "Privacy Policy".into(),
             provisions: 1,
+            severity: None,
         }
     }
 

@@ -3,6 +3,8 @@
 //! SVG strings, so pages need no JavaScript and nothing from other hosts.
 use std::fmt::Write as _;
 
+use crate::domain::topic::Exposure;
+
 /// Width of the timeline picture in user units.
 const WIDTH: f64 = 720.0;
 /// Room on the left for lane labels.
@@ -153,36 +155,18 @@ fn legend(svg: &mut String, y: f64) {
     }
 }
 
-/// Exposure levels of the matrix cells.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    Low,
-    Medium,
-    High,
-}
-
-impl Level {
-    fn colour(self) -> &'static str {
-        match self {
-            Level::Low => "#bbf7d0",
-            Level::Medium => "#fde68a",
-            Level::High => "#fca5a5",
-        }
-    }
-
-    /// "Low", "Medium" or "High".
-    pub fn label(self) -> &'static str {
-        match self {
-            Level::Low => "Low",
-            Level::Medium => "Medium",
-            Level::High => "High",
-        }
+/// The fill of a matrix cell at this exposure.
+fn exposure_colour(level: Exposure) -> &'static str {
+    match level {
+        Exposure::Low => "#bbf7d0",
+        Exposure::Medium => "#fde68a",
+        Exposure::High => "#fca5a5",
     }
 }
 
 /// A topics × platforms matrix: `cells[row][column]` is the highest exposure of that platform's
 /// provisions on that topic, or `None` when its documents do not address the topic.
-pub fn matrix(topics: &[String], platforms: &[String], cells: &[Vec<Option<Level>>]) -> String {
+pub fn matrix(topics: &[String], platforms: &[String], cells: &[Vec<Option<Exposure>>]) -> String {
     const CELL: f64 = 34.0;
     const LEFT: f64 = 230.0;
     const TOP: f64 = 120.0;
@@ -206,7 +190,8 @@ pub fn matrix(topics: &[String], platforms: &[String], cells: &[Vec<Option<Level
         let _ = write!(svg, "<text x=\"0\" y=\"{:.1}\" class=\"lane\">{}</text>", y + CELL / 2.0 + 4.0, escape(topic));
         for (col, platform) in platforms.iter().enumerate() {
             let level = cells.get(row).and_then(|r| r.get(col)).copied().flatten();
-            let (fill, what) = level.map_or(("#f3f4f6", "not addressed"), |l| (l.colour(), l.label()));
+            let (fill, what) =
+                level.map_or(("#f3f4f6", "not addressed".to_owned()), |l| (exposure_colour(l), l.to_string()));
             let _ = write!(
                 svg,
                 "<rect x=\"{:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{fill}\" stroke=\"#fff\">\
@@ -263,7 +248,7 @@ mod tests {
         let svg = timeline(&[Lane { label: "<script>".into(), marks: vec![mark(1, MarkKind::Cosmetic)] }]);
         assert!(!svg.contains("<script>"));
         assert!(svg.contains("&lt;script&gt;"));
-        let m = matrix(&["a&b".into()], &["\"x\"".into()], &[vec![Some(Level::High)]]);
+        let m = matrix(&["a&b".into()], &["\"x\"".into()], &[vec![Some(Exposure::High)]]);
         assert!(m.contains("a&amp;b") && m.contains("&quot;x&quot;"));
     }
 
@@ -271,10 +256,10 @@ mod tests {
     fn a_matrix_has_one_cell_per_topic_and_platform_coloured_by_exposure() {
         let topics = vec!["Training".to_owned(), "Retention".to_owned()];
         let platforms = vec!["A".to_owned(), "B".to_owned(), "C".to_owned()];
-        let cells = vec![vec![Some(Level::High), None, Some(Level::Low)], vec![Some(Level::Medium)]];
+        let cells = vec![vec![Some(Exposure::High), None, Some(Exposure::Low)], vec![Some(Exposure::Medium)]];
         let svg = matrix(&topics, &platforms, &cells);
         assert_eq!(svg.matches("<rect").count(), 6);
-        assert!(svg.contains(Level::High.colour()) && svg.contains(Level::Low.colour()));
+        assert!(svg.contains(exposure_colour(Exposure::High)) && svg.contains(exposure_colour(Exposure::Low)));
         assert_eq!(svg.matches("not addressed").count(), 3);
     }
 }

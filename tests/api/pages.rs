@@ -85,6 +85,8 @@ async fn every_public_page_answers_with_its_title_and_landmarks(pool: PgPool) {
         (format!("{doc}/diff?from={from}&to={to}&view=side"), "Xai Privacy Policy: 2025-02-14 → 2025-02-21".to_owned()),
         ("/changes".to_owned(), "All changes".to_owned()),
         ("/pricing".to_owned(), "Pricing".to_owned()),
+        ("/topics".to_owned(), "Topics across platforms".to_owned()),
+        ("/topics/ai-training".to_owned(), "Training on user content across AI platforms".to_owned()),
     ];
 
     for (path, title) in &pages {

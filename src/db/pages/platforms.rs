@@ -64,21 +64,57 @@ pub async fn platform_timeline(conn: &mut PgConnection, platform_id: i64) -> Res
     .await
 }
 
-/// How many provisions of the given versions carry each topic.
+/// How many provisions of the given versions carry each topic, and at which exposure.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TopicCountRow {
     pub topic: String,
     pub provisions: i64,
+    pub high: i64,
+    pub medium: i64,
+    pub low: i64,
 }
 
 /// Topic counts over the provisions of `version_ids` (a platform's current versions).
 pub async fn topic_counts(conn: &mut PgConnection, version_ids: &[i64]) -> Result<Vec<TopicCountRow>, sqlx::Error> {
     sqlx::query_as(
-        "select pt.topic, count(*) as provisions from provision_topics pt
+        "select pt.topic, count(*) as provisions,
+                count(*) filter (where pt.exposure = 'high') as high,
+                count(*) filter (where pt.exposure = 'medium') as medium,
+                count(*) filter (where pt.exposure = 'low') as low
+         from provision_topics pt
          join provisions pr on pr.provision_id = pt.provision_id
          where pr.version_id = any($1) group by pt.topic order by count(*) desc, pt.topic",
     )
     .bind(version_ids)
     .fetch_all(conn)
+    .await
+}
+
+/// Provisions of `version_ids` by the highest exposure among their topics.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct ExposureSummaryRow {
+    pub high: i64,
+    pub medium: i64,
+    pub low: i64,
+}
+
+/// How many provisions of the given versions are at High, Medium and Low exposure (each counted
+/// once, at its highest topic).
+pub async fn exposure_summary(conn: &mut PgConnection, version_ids: &[i64]) -> Result<ExposureSummaryRow, sqlx::Error> {
+    sqlx::query_as(
+        "with ranked as (
+             select pt.provision_id,
+                    max(case pt.exposure when 'high' then 3 when 'medium' then 2 when 'low' then 1 end) as rank
+             from provision_topics pt
+             join provisions pr on pr.provision_id = pt.provision_id
+             where pr.version_id = any($1)
+             group by pt.provision_id)
+         select count(*) filter (where rank = 3) as high,
+                count(*) filter (where rank = 2) as medium,
+                count(*) filter (where rank = 1) as low
+         from ranked",
+    )
+    .bind(version_ids)
+    .fetch_one(conn)
     .await
 }

@@ -8,6 +8,8 @@ pub struct TopicCellRow {
     pub platform_slug: String,
     pub platform_name: String,
     pub provisions: i64,
+    /// The highest exposure among those provisions (`high`, `medium`, `low`), if any was analysed.
+    pub exposure: Option<String>,
 }
 
 /// The current version of every document: the newest by capture time.
@@ -25,7 +27,9 @@ macro_rules! with_current_versions {
 /// Topic × platform counts over every platform's current provisions.
 pub async fn topic_cells(conn: &mut PgConnection) -> Result<Vec<TopicCellRow>, sqlx::Error> {
     sqlx::query_as(with_current_versions!(
-        "select pt.topic, p.slug as platform_slug, p.name as platform_name, count(*) as provisions
+        "select pt.topic, p.slug as platform_slug, p.name as platform_name, count(*) as provisions,
+             (array['low', 'medium', 'high'])[max(case pt.exposure when 'high' then 3 when 'medium' then 2
+                                                              when 'low' then 1 end)] as exposure
          from provision_topics pt
          join provisions pr on pr.provision_id = pt.provision_id
          join current_versions cv on cv.version_id = pr.version_id
@@ -53,13 +57,14 @@ pub struct TopicProvisionRow {
     pub text: String,
     pub confidence: f32,
     pub evidence: Vec<String>,
+    pub exposure: Option<String>,
 }
 
 /// Every current provision on `topic`, by platform then confidence.
 pub async fn topic_provisions(conn: &mut PgConnection, topic: &str) -> Result<Vec<TopicProvisionRow>, sqlx::Error> {
     sqlx::query_as(with_current_versions!(
         "select p.slug as platform_slug, p.name as platform_name, d.slug as document_slug, d.terms_type,
-             pr.lineage_id, pr.heading_path, pr.title, pr.text, pt.confidence, pt.evidence
+             pr.lineage_id, pr.heading_path, pr.title, pr.text, pt.confidence, pt.evidence, pt.exposure
          from provision_topics pt
          join provisions pr on pr.provision_id = pt.provision_id
          join current_versions cv on cv.version_id = pr.version_id
@@ -67,7 +72,8 @@ pub async fn topic_provisions(conn: &mut PgConnection, topic: &str) -> Result<Ve
          join documents d on d.document_id = v.document_id
          join platforms p on p.platform_id = d.platform_id
          where pt.topic = $1 and p.enabled
-         order by p.name, pt.confidence desc, d.slug, pr.ordinal"
+         order by p.name, (case pt.exposure when 'high' then 3 when 'medium' then 2 when 'low' then 1 else 0 end) desc,
+             pt.confidence desc, d.slug, pr.ordinal"
     ))
     .bind(topic)
     .fetch_all(conn)

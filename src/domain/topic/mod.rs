@@ -34,6 +34,25 @@ pub enum Exposure {
 }
 
 impl Exposure {
+    /// The lowercase spelling stored in the database and used in CSS classes.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Exposure::Low => "low",
+            Exposure::Medium => "medium",
+            Exposure::High => "high",
+        }
+    }
+
+    /// The level of a stored spelling (`"high"`, …).
+    pub fn from_slug(slug: &str) -> Option<Exposure> {
+        match slug {
+            "low" => Some(Exposure::Low),
+            "medium" => Some(Exposure::Medium),
+            "high" => Some(Exposure::High),
+            _ => None,
+        }
+    }
+
     /// The level `steps` above (positive) or below (negative) this one, clamped to Low..=High.
     pub fn shifted(self, steps: i32) -> Exposure {
         let level = (self as i32 + steps).clamp(0, 2);

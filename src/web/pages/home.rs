@@ -1,10 +1,13 @@
 //! `/`: the latest changes across platforms, substantive ones first.
+use std::cmp::Reverse;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 
 use super::{ChangeItem, Crumb};
 use crate::db::pages::changes::recent_changes;
+use crate::domain::topic::Exposure;
 use crate::startup::AppState;
 use crate::web::error::PageError;
 
@@ -20,9 +23,11 @@ pub struct HomePage {
     pub changes: Vec<ChangeItem>,
 }
 
-/// Substantive changes first, each group newest first (the rows come newest first).
+/// Substantive changes first, the most severe of them first, each group newest first (the rows
+/// come newest first and the sort is stable).
 fn substantive_first(mut changes: Vec<ChangeItem>) -> Vec<ChangeItem> {
-    changes.sort_by_key(|c| c.class != "substantive");
+    let severity = |c: &ChangeItem| Reverse(c.severity.as_deref().and_then(Exposure::from_slug));
+    changes.sort_by_key(|c| (c.class != "substantive", severity(c)));
     changes
 }
 

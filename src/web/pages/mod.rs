@@ -8,6 +8,7 @@ mod home;
 mod platforms;
 mod provision;
 mod static_pages;
+mod topics;
 mod version;
 
 use axum::{Router, routing::get};
@@ -30,6 +31,8 @@ pub fn router() -> Router<AppState> {
         .route("/platforms/{platform}/{document}/versions/{version}", get(version::get))
         .route("/platforms/{platform}/{document}/diff", get(diff::get))
         .route("/platforms/{platform}/{document}/provisions/{lineage}", get(provision::get))
+        .route("/topics", get(topics::list))
+        .route("/topics/{topic}", get(topics::get))
 }
 
 /// One step of the breadcrumb trail; the last one is the current page and has no link.
@@ -71,6 +74,11 @@ pub fn document_href(platform: &str, document: &str) -> String {
     format!("/platforms/{platform}/{document}")
 }
 
+/// The path of a topic's comparison page.
+pub fn topic_href(topic: &str) -> String {
+    format!("/topics/{topic}")
+}
+
 /// The path of the diff between two versions of a document.
 pub fn diff_href(platform: &str, document: &str, from: i64, to: i64) -> String {
     format!("/platforms/{platform}/{document}/diff?from={from}&to={to}")
@@ -88,6 +96,8 @@ pub struct ChangeItem {
     pub summary: String,
     pub provisions: i64,
     pub diff_href: String,
+    /// "high", "medium" or "low": the most exposed topic the change touched.
+    pub severity: Option<String>,
 }
 
 impl ChangeItem {
@@ -103,6 +113,7 @@ impl ChangeItem {
             summary: row.summary.clone(),
             provisions: row.provisions,
             diff_href: diff_href(&row.platform_slug, &row.document_slug, row.from_version_id, row.to_version_id),
+            severity: row.severity.clone(),
         }
     }
 }
@@ -164,8 +175,11 @@ pub fn blocks(text: &str) -> Vec<Block> {
     out
 }
 
-/// A readable name for a topic slug (`data-retention` → `Data retention`).
+/// A topic's name from the taxonomy; an unknown slug reads as words (`foo-bar` → `Foo bar`).
 pub fn topic_name(slug: &str) -> String {
+    if let Some(topic) = crate::domain::topic::Taxonomy::builtin().get(slug) {
+        return topic.name.clone();
+    }
     let words = slug.replace('-', " ");
     let mut chars = words.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
@@ -204,7 +218,8 @@ mod tests {
 
     #[test]
     fn topic_slugs_read_as_names() {
-        assert_eq!(topic_name("data-retention"), "Data retention");
+        assert_eq!(topic_name("liability-limitation"), "Limits of liability and disclaimers");
+        assert_eq!(topic_name("no-longer-a-topic"), "No longer a topic");
         assert_eq!(topic_name(""), "");
     }
 }

@@ -3,8 +3,10 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 
-use super::{Crumb, date, datetime, diff_href, document_href, platform_href, topic_name};
-use crate::db::pages::platforms::{TimelineRow, platform_summaries, platform_timeline, topic_counts};
+use super::{Crumb, date, datetime, diff_href, document_href, platform_href, topic_href, topic_name};
+use crate::db::pages::platforms::{
+    ExposureSummaryRow, TimelineRow, exposure_summary, platform_summaries, platform_timeline, topic_counts,
+};
 use crate::db::platforms::platform_by_slug;
 use crate::startup::AppState;
 use crate::web::error::{AppError, PageError};
@@ -66,10 +68,14 @@ pub struct LastChange {
     pub diff_href: String,
 }
 
-/// A topic and how many current provisions carry it.
+/// A topic and how many current provisions carry it, at each exposure.
 pub struct TopicCount {
     pub name: String,
+    pub href: String,
     pub provisions: i64,
+    pub high: i64,
+    pub medium: i64,
+    pub low: i64,
 }
 
 /// A platform's page.
@@ -82,6 +88,8 @@ pub struct PlatformPage {
     pub documents: Vec<DocumentItem>,
     pub timeline_svg: String,
     pub topics: Vec<TopicCount>,
+    /// Current provisions by their highest exposure.
+    pub exposure: ExposureSummaryRow,
 }
 
 #[tracing::instrument(skip_all, fields(platform = %platform))]
@@ -94,6 +102,7 @@ pub async fn get(State(state): State<AppState>, Path(platform): Path<String>) ->
     let groups = by_document(&timeline);
     let current: Vec<i64> = groups.iter().filter_map(|g| g.last().map(|v| v.version_id)).collect();
     let topics = topic_counts(&mut conn, &current).await?;
+    let exposure = exposure_summary(&mut conn, &current).await?;
     let lanes: Vec<Lane> = groups.iter().map(|g| lane(g)).collect();
     Ok(PlatformPage {
         title: row.name.clone(),
@@ -102,8 +111,16 @@ pub async fn get(State(state): State<AppState>, Path(platform): Path<String>) ->
         timeline_svg: svg::timeline(&lanes),
         topics: topics
             .into_iter()
-            .map(|t| TopicCount { name: topic_name(&t.topic), provisions: t.provisions })
+            .map(|t| TopicCount {
+                name: topic_name(&t.topic),
+                href: topic_href(&t.topic),
+                provisions: t.provisions,
+                high: t.high,
+                medium: t.medium,
+                low: t.low,
+            })
             .collect(),
+        exposure,
         slug: row.slug,
     })
 }

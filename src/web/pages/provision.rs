@@ -5,8 +5,12 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 
 use super::document::{document_crumbs, find_document};
-use super::{Block, Crumb, blocks, date, diff_href, document_href, excerpt, topic_name};
+use super::{Block, Crumb, blocks, date, diff_href, document_href, excerpt, topic_href, topic_name};
 use crate::db::pages::provisions::{lineage_changes, lineage_provisions, peer_provisions, provision_topics};
+use crate::domain::topic::{Regulation, Taxonomy};
+use crate::pipeline::analyse::{Analysis, analyse};
+use crate::pipeline::classify::TopicMatch;
+use crate::web::extract::CurrentOrg;
 use crate::startup::AppState;
 use crate::web::error::{AppError, PageError, parse_id};
 
@@ -16,7 +20,35 @@ const PEERS: i64 = 3;
 /// A topic of the provision with the phrases that matched.
 pub struct TopicView {
     pub name: String,
+    pub href: String,
     pub evidence: Vec<String>,
+}
+
+/// What the provision means for one of its topics (the analysis composer's output).
+pub struct AnalysisView {
+    pub topic: String,
+    pub exposure: String,
+    pub meaning: String,
+    pub rationale: Vec<String>,
+    pub regulations: Vec<Regulation>,
+    pub jurisdictions: Vec<String>,
+    pub contract_implications: Vec<String>,
+    pub compliance_actions: Vec<String>,
+}
+
+impl AnalysisView {
+    fn from_analysis(a: Analysis) -> AnalysisView {
+        AnalysisView {
+            topic: topic_name(&a.topic),
+            exposure: a.exposure.to_string(),
+            meaning: a.meaning,
+            rationale: a.rationale,
+            regulations: a.regulations,
+            jurisdictions: a.jurisdictions,
+            contract_implications: a.contract_implications,
+            compliance_actions: a.compliance_actions,
+        }
+    }
 }
 
 /// Another platform's provision on a shared topic.
@@ -54,6 +86,9 @@ pub struct ProvisionPage {
     pub peers: Vec<PeerView>,
     pub history: Vec<HistoryView>,
     pub lineage_id: i64,
+    pub analyses: Vec<AnalysisView>,
+    /// Contract implications and compliance actions in full (Professional); a teaser otherwise.
+    pub full_analysis: bool,
 }
 
 /// The provision's own heading, else its heading path, else its key.
@@ -64,6 +99,7 @@ fn label(title: Option<&str>, path: &[String], key: &str) -> String {
 #[tracing::instrument(skip_all, fields(platform = %platform, document = %document, lineage = %lineage))]
 pub async fn get(
     State(state): State<AppState>,
+    viewer: Option<CurrentOrg>,
     Path((platform, document, lineage)): Path<(String, String, String)>,
 ) -> Result<ProvisionPage, PageError> {
     let lineage_id = parse_id(&lineage, "provision")?;
@@ -75,6 +111,11 @@ pub async fn get(
         .ok_or_else(|| AppError::not_found(format!("{} has no provision {lineage_id}.", doc.terms_type)))?;
     let topics = provision_topics(&mut conn, latest.provision_id).await?;
     let slugs: Vec<String> = topics.iter().map(|t| t.topic.clone()).collect();
+    let matches: Vec<TopicMatch> = topics
+        .iter()
+        .map(|t| TopicMatch { topic: t.topic.clone(), confidence: t.confidence, evidence: t.evidence.clone() })
+        .collect();
+    let analyses = analyse(Taxonomy::builtin(), &matches, &latest.text);
     let peers =
         if slugs.is_empty() { Vec::new() } else { peer_provisions(&mut conn, &slugs, doc.platform_id, PEERS).await? };
     let history = lineage_changes(&mut conn, lineage_id).await?;
@@ -86,7 +127,12 @@ pub async fn get(
         anchor_href: format!("{base}#p-{}", latest.key),
         gone_since: (!latest.current).then(|| date(latest.captured_at)),
         provision_blocks: blocks(&latest.text),
-        topics: topics.into_iter().map(|t| TopicView { name: topic_name(&t.topic), evidence: t.evidence }).collect(),
+        topics: topics
+            .into_iter()
+            .map(|t| TopicView { name: topic_name(&t.topic), href: topic_href(&t.topic), evidence: t.evidence })
+            .collect(),
+        analyses: analyses.into_iter().map(AnalysisView::from_analysis).collect(),
+        full_analysis: viewer.is_some_and(|org| org.plan.full_analysis()),
         peers: peers
             .into_iter()
             .map(|p| PeerView {

@@ -1,0 +1,169 @@
+//! `/topics` and `/topics/{topic}`: how every watched platform handles each topic, with the
+//! topics × platforms exposure matrix and the adoption figure ("N of M platforms").
+use std::collections::BTreeMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+
+use super::{Crumb, document_href, excerpt, platform_href, topic_href};
+use crate::db::pages::platforms::platform_summaries;
+use crate::db::pages::topics::{TopicProvisionRow, topic_cells, topic_provisions};
+use crate::domain::topic::{Exposure, Regulation, Taxonomy};
+use crate::startup::AppState;
+use crate::web::error::{AppError, PageError};
+use crate::web::svg;
+
+/// Excerpts shown per platform on a topic page.
+const PER_PLATFORM: usize = 3;
+
+/// A topic in the list.
+pub struct TopicItem {
+    pub name: String,
+    pub question: String,
+    pub href: String,
+    /// Platforms whose current documents address the topic.
+    pub platforms: usize,
+}
+
+/// `/topics`.
+#[derive(Template, WebTemplate)]
+#[template(path = "topics.html")]
+pub struct TopicsPage {
+    pub title: String,
+    pub crumbs: Vec<Crumb>,
+    pub topics: Vec<TopicItem>,
+    /// Platforms with at least one archived version (the M of "N of M").
+    pub platforms: usize,
+    pub matrix_svg: String,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn list(State(state): State<AppState>) -> Result<TopicsPage, PageError> {
+    let mut conn = state.pool.acquire().await?;
+    let platforms: Vec<(String, String)> =
+        platform_summaries(&mut conn).await?.into_iter().filter(|p| p.versions > 0).map(|p| (p.slug, p.name)).collect();
+    let cells = topic_cells(&mut conn).await?;
+    let level = |topic: &str, platform: &str| {
+        cells
+            .iter()
+            .find(|c| c.topic == topic && c.platform_slug == platform)
+            .map(|c| c.exposure.as_deref().and_then(Exposure::from_slug).unwrap_or(Exposure::Low))
+    };
+    let taxonomy = Taxonomy::builtin();
+    let matrix: Vec<Vec<Option<Exposure>>> =
+        taxonomy.topics.iter().map(|t| platforms.iter().map(|(slug, _)| level(&t.slug, slug)).collect()).collect();
+    let topics = taxonomy
+        .topics
+        .iter()
+        .zip(&matrix)
+        .map(|(t, row)| TopicItem {
+            name: t.name.clone(),
+            question: t.question.clone(),
+            href: topic_href(&t.slug),
+            platforms: row.iter().filter(|cell| cell.is_some()).count(),
+        })
+        .collect();
+    let names: Vec<String> = taxonomy.topics.iter().map(|t| t.name.clone()).collect();
+    let columns: Vec<String> = platforms.iter().map(|(_, name)| name.clone()).collect();
+    Ok(TopicsPage {
+        title: "Topics across platforms".into(),
+        crumbs: vec![Crumb::link("Home", "/"), Crumb::here("Topics")],
+        topics,
+        platforms: platforms.len(),
+        matrix_svg: svg::matrix(&names, &columns, &matrix),
+    })
+}
+
+/// One provision on the topic page.
+pub struct TopicExcerpt {
+    pub document_name: String,
+    pub label: String,
+    pub excerpt: String,
+    pub exposure: Option<String>,
+    pub evidence: Vec<String>,
+    pub href: String,
+}
+
+/// A platform's provisions on the topic.
+pub struct PlatformOnTopic {
+    pub name: String,
+    pub href: String,
+    /// The highest exposure among its provisions on the topic.
+    pub exposure: Option<String>,
+    /// Provisions on the topic beyond the excerpts shown.
+    pub more: usize,
+    pub excerpts: Vec<TopicExcerpt>,
+}
+
+/// `/topics/{topic}`.
+#[derive(Template, WebTemplate)]
+#[template(path = "topic.html")]
+pub struct TopicPage {
+    pub title: String,
+    pub crumbs: Vec<Crumb>,
+    pub heading: String,
+    pub question: String,
+    pub meaning: String,
+    pub base_exposure: String,
+    pub regulations: Vec<Regulation>,
+    /// "7 of 10 platforms address this topic in their current documents."
+    pub adoption: String,
+    pub platforms: Vec<PlatformOnTopic>,
+    /// Platforms whose current documents do not address the topic.
+    pub silent: Vec<String>,
+}
+
+#[tracing::instrument(skip_all, fields(topic = %topic))]
+pub async fn get(State(state): State<AppState>, Path(topic): Path<String>) -> Result<TopicPage, PageError> {
+    let known = Taxonomy::builtin()
+        .get(&topic)
+        .ok_or_else(|| AppError::not_found(format!("There is no topic {topic:?}. See the list of topics.")))?;
+    let mut conn = state.pool.acquire().await?;
+    let watched: Vec<(String, String)> =
+        platform_summaries(&mut conn).await?.into_iter().filter(|p| p.versions > 0).map(|p| (p.slug, p.name)).collect();
+    let mut by_platform: BTreeMap<String, Vec<TopicProvisionRow>> = BTreeMap::new();
+    for row in topic_provisions(&mut conn, &known.slug).await? {
+        by_platform.entry(row.platform_name.clone()).or_default().push(row);
+    }
+    let silent = watched.iter().filter(|(_, name)| !by_platform.contains_key(name)).map(|(_, n)| n.clone()).collect();
+    let adoption = format!(
+        "{} of {} platforms address this topic in their current documents.",
+        by_platform.len(),
+        watched.len().max(by_platform.len())
+    );
+    let platforms = by_platform.into_values().map(platform_on_topic).collect();
+    Ok(TopicPage {
+        title: format!("{} across AI platforms", known.name),
+        crumbs: vec![Crumb::link("Home", "/"), Crumb::link("Topics", "/topics"), Crumb::here(known.name.clone())],
+        heading: format!("How {} AI platforms handle: {}", watched.len(), known.name.to_lowercase()),
+        question: known.question.clone(),
+        meaning: known.meaning.clone(),
+        base_exposure: known.exposure.to_string(),
+        regulations: known.regulations.clone(),
+        adoption,
+        platforms,
+        silent,
+    })
+}
+
+/// A platform's rows (most exposed first, as the query orders them) as shown on the page.
+fn platform_on_topic(rows: Vec<TopicProvisionRow>) -> PlatformOnTopic {
+    let first = &rows[0];
+    let (name, href) = (first.platform_name.clone(), platform_href(&first.platform_slug));
+    let exposure = first.exposure.clone();
+    let more = rows.len().saturating_sub(PER_PLATFORM);
+    let excerpts = rows
+        .into_iter()
+        .take(PER_PLATFORM)
+        .map(|r| TopicExcerpt {
+            href: format!("{}/provisions/{}", document_href(&r.platform_slug, &r.document_slug), r.lineage_id),
+            label: r.title.clone().or_else(|| r.heading_path.last().cloned()).unwrap_or_else(|| "Provision".into()),
+            excerpt: excerpt(&r.text, 320),
+            document_name: r.terms_type,
+            exposure: r.exposure,
+            evidence: r.evidence,
+        })
+        .collect();
+    PlatformOnTopic { name, href, exposure, more, excerpts }
+}
