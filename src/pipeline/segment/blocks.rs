@@ -3,7 +3,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::inline::{clean_inline, is_date_stamp, split_clause};
+use super::inline::{clean_inline, emphasised_date_stamp, is_date_stamp, split_clause};
 
 /// One block of a version's text, inline markup already cleaned.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,10 +108,9 @@ fn flush(para: &mut Vec<&str>, blocks: &mut Vec<Block>) {
     if text.is_empty() {
         return;
     }
-    if is_date_stamp(&strip_emphasis(&text)) {
-        blocks.push(Block::Stamp { text: strip_emphasis(&text) });
-    } else {
-        blocks.push(Block::Para { text, list_item });
+    match emphasised_date_stamp(&text) {
+        Some(stamp) => blocks.push(Block::Stamp { text: stamp }),
+        None => blocks.push(Block::Para { text, list_item }),
     }
 }
 
