@@ -69,16 +69,19 @@ pub(crate) fn clean_inline(text: &str) -> String {
 /// `text` in NFC without invisible characters, no-break spaces as spaces; borrowed when
 /// nothing changes (the common case: already NFC, no such characters).
 fn visible_nfc(text: &str) -> Cow<'_, str> {
-    let invisible = |c: char| matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}' | '\u{a0}');
-    if text.is_ascii() || (is_nfc_quick(text.chars()) == IsNormalized::Yes && !text.contains(invisible)) {
+    let invisible = |c: char| matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}');
+    let visible = |c: char| (!invisible(c)).then_some(if c == '\u{a0}' { ' ' } else { c });
+    if text.is_ascii() {
         return Cow::Borrowed(text);
     }
-    Cow::Owned(
-        text.nfc()
-            .filter(|c| !matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'))
-            .map(|c| if c == '\u{a0}' { ' ' } else { c })
-            .collect(),
-    )
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        // NFC already: normalising would change nothing.
+        if text.contains(|c| c == '\u{a0}' || invisible(c)) {
+            return Cow::Owned(text.chars().filter_map(visible).collect());
+        }
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.nfc().filter_map(visible).collect())
 }
 
 /// Appends `line` with each run of whitespace as one space (`line` is trimmed).
@@ -112,6 +115,7 @@ pub(crate) fn split_clause(heading: &str) -> (Option<String>, String) {
 pub(crate) fn is_date_stamp(line: &str) -> bool {
     !line.contains('\n')
         && line.split_whitespace().nth(MAX_STAMP_WORDS).is_none()
+        && line.contains(char::is_numeric) // every date has a digit: a cheap test first
         && STAMP_WORDS.is_match(line)
         && DATE.is_match(line)
 }
