@@ -48,7 +48,7 @@ pub(crate) fn parse_blocks<'t>(text: &'t str, memo: &mut Memo<'t>) -> Vec<Block>
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i].trim_end();
-        let next_is_setext = lines.get(i + 1).is_some_and(|n| SETEXT.is_match(n) && !line.trim().is_empty());
+        let next_is_setext = lines.get(i + 1).is_some_and(|n| is_setext(n) && !line.trim().is_empty());
         if line.trim().is_empty() {
             flush(&mut para, &mut blocks, memo);
         } else if next_is_setext && !LIST_ITEM.is_match(line) {
@@ -60,7 +60,7 @@ pub(crate) fn parse_blocks<'t>(text: &'t str, memo: &mut Memo<'t>) -> Vec<Block>
             flush(&mut para, &mut blocks, memo);
             let level = u8::try_from(c[1].len()).unwrap_or(6);
             push_heading(&mut blocks, level, &c[2]);
-        } else if SETEXT.is_match(line) && para.is_empty() {
+        } else if is_setext(line) && para.is_empty() {
             // A thematic break (`---`) on its own: no content.
         } else if LIST_ITEM.is_match(line) && !para.is_empty() && !is_indented(line) {
             flush(&mut para, &mut blocks, memo);
@@ -72,6 +72,11 @@ pub(crate) fn parse_blocks<'t>(text: &'t str, memo: &mut Memo<'t>) -> Vec<Block>
     }
     flush(&mut para, &mut blocks, memo);
     blocks
+}
+
+/// A setext underline (`===`, `---`); the regex only where one can start.
+fn is_setext(line: &str) -> bool {
+    line.trim_start_matches(' ').starts_with(['=', '-']) && SETEXT.is_match(line)
 }
 
 /// `## Title` (the regex only where a `#` can start one).

@@ -86,6 +86,13 @@ fn visible_nfc(text: &str) -> Cow<'_, str> {
 
 /// Appends `line` with each run of whitespace as one space (`line` is trimmed).
 fn push_collapsed(out: &mut String, line: &str) {
+    let bytes = line.as_bytes();
+    let single_spaced =
+        line.is_ascii() && !bytes.iter().any(|b| matches!(b, b'\t'..=b'\r')) && !bytes.windows(2).any(|w| w == b"  ");
+    if single_spaced {
+        out.push_str(line);
+        return;
+    }
     for (i, word) in line.split_whitespace().enumerate() {
         if i > 0 {
             out.push(' ');
