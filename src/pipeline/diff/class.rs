@@ -6,9 +6,9 @@ use crate::pipeline::segment::inline::mask_stamp_dates;
 /// whitespace, punctuation, quote style or capitalisation differ; metadata when, beyond that,
 /// only dates in date-stamp lines ("Last updated …", "Effective …") differ; else substantive.
 pub fn classify_texts(prev: &str, next: &str) -> ChangeClass {
-    if cosmetic_form(prev) == cosmetic_form(next) {
+    if cosmetic_form(prev).eq(cosmetic_form(next)) {
         ChangeClass::Cosmetic
-    } else if cosmetic_form(&mask_stamp_dates(prev)) == cosmetic_form(&mask_stamp_dates(next)) {
+    } else if cosmetic_form(&mask_stamp_dates(prev)).eq(cosmetic_form(&mask_stamp_dates(next))) {
         ChangeClass::Metadata
     } else {
         ChangeClass::Substantive
@@ -16,8 +16,9 @@ pub fn classify_texts(prev: &str, next: &str) -> ChangeClass {
 }
 
 /// Letters and digits only, lower-cased: what is left when cosmetic differences are ignored.
-fn cosmetic_form(text: &str) -> String {
-    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+/// Compared lazily: most modified provisions differ early on.
+fn cosmetic_form(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::provision::Provision;
 use crate::pipeline::align::{Link, LinkKind, align};
-use crate::pipeline::segment::segment;
+use crate::pipeline::segment::segment_pair;
 
 pub use class::classify_texts;
 pub use summary::cut_at_word;
@@ -99,7 +99,8 @@ impl Change {
 
 /// Segments both texts, then diffs their provisions.
 pub fn diff_texts(prev: &str, next: &str) -> Change {
-    diff(&segment(prev), &segment(next))
+    let (prev, next) = segment_pair(prev, next);
+    diff(&prev, &next)
 }
 
 /// Aligns the provisions of two versions and describes every difference.

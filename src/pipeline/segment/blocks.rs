@@ -3,7 +3,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::inline::{clean_inline, is_date_stamp, split_clause};
+use super::inline::{clean_inline, emphasised_date_stamp, is_date_stamp, split_clause};
+use super::memo::Memo;
 
 /// One block of a version's text, inline markup already cleaned.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,37 +41,47 @@ fn re(pattern: &str) -> Regex {
 }
 
 /// Splits text into blocks. Never fails; odd input yields paragraphs.
-pub(crate) fn parse_blocks(text: &str) -> Vec<Block> {
+pub(crate) fn parse_blocks<'t>(text: &'t str, memo: &mut Memo<'t>) -> Vec<Block> {
     let lines: Vec<&str> = text.lines().collect();
     let mut blocks = Vec::new();
     let mut para: Vec<&str> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i].trim_end();
-        let next_is_setext = lines.get(i + 1).is_some_and(|n| SETEXT.is_match(n) && !line.trim().is_empty());
+        let next_is_setext = lines.get(i + 1).is_some_and(|n| is_setext(n) && !line.trim().is_empty());
         if line.trim().is_empty() {
-            flush(&mut para, &mut blocks);
+            flush(&mut para, &mut blocks, memo);
         } else if next_is_setext && !LIST_ITEM.is_match(line) {
-            flush(&mut para, &mut blocks);
+            flush(&mut para, &mut blocks, memo);
             let level = if lines[i + 1].trim_start().starts_with('=') { 1 } else { 2 };
             push_heading(&mut blocks, level, line);
             i += 1;
-        } else if let Some(c) = ATX.captures(line) {
-            flush(&mut para, &mut blocks);
+        } else if let Some(c) = atx_heading(line) {
+            flush(&mut para, &mut blocks, memo);
             let level = u8::try_from(c[1].len()).unwrap_or(6);
             push_heading(&mut blocks, level, &c[2]);
-        } else if SETEXT.is_match(line) && para.is_empty() {
+        } else if is_setext(line) && para.is_empty() {
             // A thematic break (`---`) on its own: no content.
         } else if LIST_ITEM.is_match(line) && !para.is_empty() && !is_indented(line) {
-            flush(&mut para, &mut blocks);
+            flush(&mut para, &mut blocks, memo);
             para.push(line);
         } else {
             para.push(line);
         }
         i += 1;
     }
-    flush(&mut para, &mut blocks);
+    flush(&mut para, &mut blocks, memo);
     blocks
+}
+
+/// A setext underline (`===`, `---`); the regex only where one can start.
+fn is_setext(line: &str) -> bool {
+    line.trim_start_matches(' ').starts_with(['=', '-']) && SETEXT.is_match(line)
+}
+
+/// `## Title` (the regex only where a `#` can start one).
+fn atx_heading(line: &str) -> Option<regex::Captures<'_>> {
+    line.trim_start_matches(' ').starts_with('#').then(|| ATX.captures(line)).flatten()
 }
 
 fn is_indented(line: &str) -> bool {
@@ -91,32 +102,36 @@ fn push_heading(blocks: &mut Vec<Block>, level: u8, raw: &str) {
 }
 
 /// Ends the current paragraph and classifies it.
-fn flush(para: &mut Vec<&str>, blocks: &mut Vec<Block>) {
+fn flush<'t>(para: &mut Vec<&'t str>, blocks: &mut Vec<Block>, memo: &mut Memo<'t>) {
     if para.is_empty() {
         return;
     }
-    let first = para[0];
-    let rest: Vec<&str> = para[1..].to_vec();
+    blocks.extend(memo.paragraph(para, || paragraph_block(para)));
     para.clear();
+}
+
+/// The block a paragraph's (non-empty) lines make, if any.
+fn paragraph_block(para: &[&str]) -> Option<Block> {
+    let (first, rest) = (para[0], &para[1..]);
     let list_item = LIST_ITEM.is_match(first);
-    if let Some(block) = bold_heading(first, &rest) {
-        blocks.push(block);
-        return;
+    if let Some(block) = bold_heading(first, rest) {
+        return Some(block);
     }
-    let joined = std::iter::once(first).chain(rest.iter().copied()).collect::<Vec<_>>().join("\n");
-    let text = clean_inline(&joined);
+    let text = clean_inline(&para.join("\n"));
     if text.is_empty() {
-        return;
+        return None;
     }
-    if is_date_stamp(&strip_emphasis(&text)) {
-        blocks.push(Block::Stamp { text: strip_emphasis(&text) });
-    } else {
-        blocks.push(Block::Para { text, list_item });
-    }
+    Some(match emphasised_date_stamp(&text) {
+        Some(stamp) => Block::Stamp { text: stamp },
+        None => Block::Para { text, list_item },
+    })
 }
 
 /// Bold headings: `1. **Title.** body`, `**1. Title**`, a wholly bold short line, `**Lead.** body`.
 fn bold_heading(first: &str, rest: &[&str]) -> Option<Block> {
+    if !first.contains("**") {
+        return None; // every pattern below needs bold markers
+    }
     let body_tail = || rest.join("\n");
     let make = |level: u8, clause: Option<String>, title: &str, body: &str| {
         let title = strip_emphasis(&clean_inline(title)).trim_end_matches(['.', ':']).trim().to_owned();

@@ -1,7 +1,7 @@
 //! Packs a section's paragraphs into provisions under a word limit.
 
 /// A paragraph or list item of a section, inline markup already cleaned.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Part {
     pub text: String,
     pub list_item: bool,
@@ -15,14 +15,14 @@ pub(crate) fn chunk_parts(parts: &[Part], max_words: usize) -> Vec<String> {
     let mut pieces: Vec<(String, bool, usize)> = Vec::new();
     for (n, part) in parts.iter().enumerate() {
         let after_heading = n > 0 && parts[n - 1].heading;
-        let words = part.text.split_whitespace().count();
+        let words = word_count(&part.text);
         if words <= max_words {
             pieces.push((part.text.clone(), part.list_item && !after_heading, words));
             continue;
         }
         for (i, sentence) in split_sentences(&part.text).into_iter().enumerate() {
             let glue_line = (part.list_item && !after_heading) || i > 0;
-            pieces.push((sentence.to_owned(), glue_line, sentence.split_whitespace().count()));
+            pieces.push((sentence.to_owned(), glue_line, word_count(sentence)));
         }
     }
     let mut chunks: Vec<String> = Vec::new();
@@ -43,6 +43,22 @@ pub(crate) fn chunk_parts(parts: &[Part], max_words: usize) -> Vec<String> {
         chunks.push(current);
     }
     chunks
+}
+
+/// The number of words, as `text.split_whitespace().count()`, byte by byte for ASCII text.
+fn word_count(text: &str) -> usize {
+    if !text.is_ascii() {
+        return text.split_whitespace().count();
+    }
+    let mut words = 0;
+    let mut in_word = false;
+    for &b in text.as_bytes() {
+        // ASCII characters with Unicode's White_Space property, which `char::is_whitespace` tests.
+        let space = matches!(b, b'\t'..=b'\r' | b' ');
+        words += usize::from(!space && !in_word);
+        in_word = !space;
+    }
+    words
 }
 
 /// Splits text after `.`, `!` or `?` (and closing quotes/brackets) followed by whitespace and a
@@ -87,6 +103,13 @@ pub(crate) fn split_sentences(text: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        for text in ["", " ", "a", " a  b\t\nc\x0b\x0cd\re ", "x\x1fy", "é  b\u{a0}c\u{2003}d", "- a -"] {
+            assert_eq!(word_count(text), text.split_whitespace().count(), "{text:?}");
+        }
+    }
 
     #[test]
     fn sentences_split_before_capitals_not_after_abbreviations() {

@@ -1,8 +1,9 @@
 //! Inline clean-up (links, escapes, bullets, whitespace), clause numbers and date stamps.
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use super::blocks::strip_emphasis;
 
@@ -14,8 +15,6 @@ fn re(pattern: &str) -> Regex {
 static IMAGE: LazyLock<Regex> = LazyLock::new(|| re(r"!\[[^\]]*\]\((?:[^()]|\([^()]*\))*\)"));
 static LINK: LazyLock<Regex> = LazyLock::new(|| re(r"\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)"));
 static ESCAPE: LazyLock<Regex> = LazyLock::new(|| re(r"\\([!-/:-@\[-`{-~])"));
-static BULLET: LazyLock<Regex> = LazyLock::new(|| re(r"^[*+•-]\s+"));
-static SPACES: LazyLock<Regex> = LazyLock::new(|| re(r"\s+"));
 static CLAUSE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(?i:(?:section|article|clause|part)\s+)?(\d+(?:\.\d+)*)(?:\.|\))?(?:\s+|$)(.*)$"));
 static LETTER_CLAUSE: LazyLock<Regex> = LazyLock::new(|| re(r"^\(?([a-z]|[ivx]{1,4}|\d{1,3})\)\s+(.*)$"));
@@ -43,27 +42,63 @@ const MAX_STAMP_WORDS: usize = 20;
 /// Cleans inline Markdown: drops images and link targets, unescapes, normalises bullets,
 /// invisible characters and whitespace (NFC). Keeps one line per input line, no blank lines.
 pub(crate) fn clean_inline(text: &str) -> String {
-    let text: String = text
-        .nfc()
-        .filter(|c| !matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'))
-        .map(|c| if c == '\u{a0}' { ' ' } else { c })
-        .collect();
+    let text = visible_nfc(text);
     let text = IMAGE.replace_all(&text, "");
     let text = LINK.replace_all(&text, "$1");
     let text = ESCAPE.replace_all(&text, "$1");
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
-        let line = SPACES.replace_all(line.trim(), " ");
-        let line = BULLET.replace(&line, "- ");
+        let line = line.trim();
         if line.is_empty() {
             continue;
         }
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(&line);
+        let start = out.len();
+        push_collapsed(&mut out, line);
+        // A leading bullet (`*`, `+`, `•`, `-`) and the single space after it read `- `.
+        let mut rest = out[start..].chars();
+        if let (Some(bullet @ ('*' | '+' | '•' | '-')), Some(' ')) = (rest.next(), rest.next()) {
+            out.replace_range(start..start + bullet.len_utf8(), "-");
+        }
     }
     out
+}
+
+/// `text` in NFC without invisible characters, no-break spaces as spaces; borrowed when
+/// nothing changes (the common case: already NFC, no such characters).
+fn visible_nfc(text: &str) -> Cow<'_, str> {
+    let invisible = |c: char| matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}');
+    let visible = |c: char| (!invisible(c)).then_some(if c == '\u{a0}' { ' ' } else { c });
+    if text.is_ascii() {
+        return Cow::Borrowed(text);
+    }
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        // NFC already: normalising would change nothing.
+        if text.contains(|c| c == '\u{a0}' || invisible(c)) {
+            return Cow::Owned(text.chars().filter_map(visible).collect());
+        }
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.nfc().filter_map(visible).collect())
+}
+
+/// Appends `line` with each run of whitespace as one space (`line` is trimmed).
+fn push_collapsed(out: &mut String, line: &str) {
+    let bytes = line.as_bytes();
+    let single_spaced =
+        line.is_ascii() && !bytes.iter().any(|b| matches!(b, b'\t'..=b'\r')) && !bytes.windows(2).any(|w| w == b"  ");
+    if single_spaced {
+        out.push_str(line);
+        return;
+    }
+    for (i, word) in line.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
 }
 
 /// Splits a heading into its clause number and title: `12. Miscellaneous` → (`12`, `Miscellaneous`).
@@ -86,16 +121,29 @@ pub(crate) fn split_clause(heading: &str) -> (Option<String>, String) {
 /// A short line that states when the document was updated or takes effect, with a date.
 pub(crate) fn is_date_stamp(line: &str) -> bool {
     !line.contains('\n')
-        && line.split_whitespace().count() <= MAX_STAMP_WORDS
+        && line.split_whitespace().nth(MAX_STAMP_WORDS).is_none()
+        && line.contains(char::is_numeric) // every date has a digit: a cheap test first
         && STAMP_WORDS.is_match(line)
         && DATE.is_match(line)
+}
+
+/// `text` without emphasis (see [`strip_emphasis`]) when that is a date stamp.
+pub(crate) fn emphasised_date_stamp(text: &str) -> Option<String> {
+    // Stripping emphasis only drops `*` and `_`, so words with any other character stay words:
+    // text with too many of them is no stamp, and long paragraphs skip the stripping.
+    let mut kept_words = text.split_whitespace().filter(|w| w.contains(|c| c != '*' && c != '_'));
+    if kept_words.nth(MAX_STAMP_WORDS).is_some() {
+        return None;
+    }
+    let stripped = strip_emphasis(text);
+    is_date_stamp(&stripped).then_some(stripped)
 }
 
 /// Replaces dates in date-stamp lines with a placeholder; other lines are kept as they are.
 pub(crate) fn mask_stamp_dates(text: &str) -> String {
     text.lines()
         .map(|line| {
-            if is_date_stamp(&strip_emphasis(line)) {
+            if emphasised_date_stamp(line).is_some() {
                 DATE.replace_all(line, "<date>").into_owned()
             } else {
                 line.to_owned()

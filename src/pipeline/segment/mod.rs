@@ -7,10 +7,12 @@ mod blocks;
 mod chunk;
 pub(crate) mod inline;
 mod keys;
+mod memo;
 
 use blocks::{Block, parse_blocks};
 use chunk::{Part, chunk_parts};
 use keys::{KeySet, slug, stamp_key};
+use memo::Memo;
 
 use crate::domain::provision::{Provision, sha256_hex};
 
@@ -39,7 +41,20 @@ impl Section {
 /// Keys are unique within the result, no provision is empty, and every provision over
 /// [`MAX_PROVISION_WORDS`] words is a single sentence that could not be split further.
 pub fn segment(text: &str) -> Vec<Provision> {
-    let blocks = parse_blocks(text);
+    segment_with(text, &mut Memo::default())
+}
+
+/// Segments two versions of one document, as [`segment`] does each: the second reuses the
+/// paragraphs and sections it shares with the first instead of cleaning and splitting them again.
+pub fn segment_pair(prev: &str, next: &str) -> (Vec<Provision>, Vec<Provision>) {
+    let mut memo = Memo::recording();
+    let prev = segment_with(prev, &mut memo);
+    memo.stop_recording();
+    (prev, segment_with(next, &mut memo))
+}
+
+fn segment_with<'t>(text: &'t str, memo: &mut Memo<'t>) -> Vec<Provision> {
+    let blocks = parse_blocks(text, memo);
     let sections = if blocks.iter().any(|b| matches!(b, Block::Heading { .. })) {
         heading_sections(blocks)
     } else {
@@ -48,7 +63,7 @@ pub fn segment(text: &str) -> Vec<Provision> {
     let mut keys = KeySet::default();
     let mut out = Vec::new();
     for section in sections {
-        emit(section, &mut keys, &mut out);
+        emit(section, &mut keys, &mut out, memo);
     }
     out
 }
@@ -140,10 +155,13 @@ fn display(clause: Option<&str>, title: &str) -> String {
 }
 
 /// Splits a section into provisions of at most [`MAX_PROVISION_WORDS`] words and keys them.
-fn emit(section: Section, keys: &mut KeySet, out: &mut Vec<Provision>) {
-    let chunks = chunk_parts(&section.parts, MAX_PROVISION_WORDS);
+fn emit(section: Section, keys: &mut KeySet, out: &mut Vec<Provision>, memo: &mut Memo<'_>) {
+    let chunks = memo.chunks(&section.parts, || {
+        let texts = chunk_parts(&section.parts, MAX_PROVISION_WORDS);
+        texts.into_iter().map(|text| (sha256_hex(&text), text)).collect()
+    });
     let own_heading = section.title.as_ref().map(|t| display(section.clause.as_deref(), t));
-    for (i, text) in chunks.into_iter().enumerate() {
+    for (i, (sha256, text)) in chunks.into_iter().enumerate() {
         let first = i == 0 && !section.continues;
         let key = if first { keys.fresh(&section.key_base) } else { keys.part(&section.key_base) };
         let mut heading_path = section.heading_path.clone();
@@ -156,7 +174,7 @@ fn emit(section: Section, keys: &mut KeySet, out: &mut Vec<Provision>) {
             heading_path,
             clause: if first { section.clause.clone() } else { None },
             title: if first { section.title.clone() } else { None },
-            sha256: sha256_hex(&text),
+            sha256,
             text,
         });
     }
