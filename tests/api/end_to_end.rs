@@ -44,6 +44,19 @@ async fn source(browser: &Browser) -> String {
     browser.client.source().await.expect("the page source")
 }
 
+/// Waits (up to 10 s) until the page shows `needle`, as a person would after a click; returns the page.
+async fn wait_for(browser: &Browser, needle: &str) -> String {
+    let mut page = String::new();
+    for _ in 0..100 {
+        page = source(browser).await;
+        if page.contains(needle) {
+            return page;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the page never showed {needle:?}: {page}");
+}
+
 /// Ticks the checkbox of each platform (unticking nothing) and saves.
 async fn track(browser: &Browser, base: &str, platforms: &[&str]) {
     browser.client.goto(&format!("{base}/account")).await.unwrap();
@@ -77,7 +90,9 @@ async fn a_user_signs_up_tracks_platforms_and_follows_a_real_change_from_the_ale
     app.declare("midjourney", "Midjourney", &[("Terms of Service", "/midjourney/terms", "article")]);
     app.declare("anthropic", "Anthropic", &[("Terms of Service", "/claude/terms", "main")]);
     app.sync().await;
-    for (platform, document) in [("xai", "privacy-policy"), ("midjourney", "terms-of-service"), ("anthropic", "terms-of-service")] {
+    for (platform, document) in
+        [("xai", "privacy-policy"), ("midjourney", "terms-of-service"), ("anthropic", "terms-of-service")]
+    {
         app.capture(platform, document).await;
     }
 
@@ -90,9 +105,10 @@ async fn a_user_signs_up_tracks_platforms_and_follows_a_real_change_from_the_ale
     let mut state = AppState::from_pool(pool.clone(), config).unwrap();
     state.fetcher = Fetcher::new(test_fetch_config()).unwrap();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(startup::run(state.clone(), Some(listener), Roles { web: true, workers: false }, async {
-        let _ = stop_rx.await;
-    }));
+    let server =
+        tokio::spawn(startup::run(state.clone(), Some(listener), Roles { web: true, workers: false }, async {
+            let _ = stop_rx.await;
+        }));
     let mut browser = Browser::start("end_to_end").await;
 
     // Sign up.
@@ -101,6 +117,7 @@ async fn a_user_signs_up_tracks_platforms_and_follows_a_real_change_from_the_ale
     fill(&browser, "input[name=password]", PASSWORD).await;
     browser.shot("signup-form").await;
     click(&browser, "form[action='/signup'] button").await;
+    wait_for(&browser, "Your account").await;
     browser.shot("signed-up").await;
 
     // Verify the email from the link in the mail the SMTP server received.
@@ -110,6 +127,7 @@ async fn a_user_signs_up_tracks_platforms_and_follows_a_real_change_from_the_ale
     browser.client.goto(&verify).await.unwrap();
     browser.shot("verify-link").await;
     click(&browser, "form[action='/verify-email'] button").await;
+    wait_for(&browser, "Email confirmed").await;
     let verified: bool = sqlx::query_scalar("select email_verified_at is not null from users where email = $1")
         .bind(EMAIL)
         .fetch_one(&pool)
@@ -120,21 +138,22 @@ async fn a_user_signs_up_tracks_platforms_and_follows_a_real_change_from_the_ale
 
     // Free: one platform, and a second is refused with the reason.
     track(&browser, &base, &["xai"]).await;
-    assert!(source(&browser).await.contains("1 of 1 used"));
+    wait_for(&browser, "1 of 1 used").await;
     browser.shot("free-one-platform").await;
     track(&browser, &base, &["midjourney"]).await;
-    assert!(source(&browser).await.contains("The Free plan tracks at most 1 platform"));
+    wait_for(&browser, "The Free plan tracks at most 1 platform").await;
     browser.shot("free-limit-refused").await;
 
     // The Watcher trial from /pricing, then two more platforms.
     browser.client.goto(&format!("{base}/pricing")).await.unwrap();
     click(&browser, "a[href='/pricing/trial']").await;
+    wait_for(&browser, "Start my 14-day trial").await;
     browser.shot("trial-offer").await;
     click(&browser, "form[action='/pricing/trial'] button").await;
-    assert!(source(&browser).await.contains("Your Watcher trial runs until"));
+    wait_for(&browser, "Your Watcher trial runs until").await;
     browser.shot("trial-started").await;
     track(&browser, &base, &["midjourney", "anthropic"]).await;
-    assert!(source(&browser).await.contains("3 of 10 used"));
+    wait_for(&browser, "3 of 10 used").await;
     browser.shot("three-platforms").await;
 
     // xAI publishes its next real privacy policy; the capture stores the change and queues an alert.
@@ -157,7 +176,7 @@ async fn a_user_signs_up_tracks_platforms_and_follows_a_real_change_from_the_ale
     // Its link opens the diff, with the inserted word marked.
     let diff = link(&alert.text, &format!("{base}/platforms/xai/privacy-policy/diff"));
     browser.client.goto(&diff).await.unwrap();
-    let page = source(&browser).await;
+    let page = wait_for(&browser, "<ins").await;
     assert!(page.contains("<ins>") && page.contains("audio"), "the diff marks the insertion");
     browser.shot("alert-diff").await;
 
@@ -165,8 +184,10 @@ async fn a_user_signs_up_tracks_platforms_and_follows_a_real_change_from_the_ale
     let unsubscribe = alert.header("List-Unsubscribe").expect("a List-Unsubscribe header");
     let https = link(unsubscribe, &format!("{base}/unsubscribe"));
     browser.client.goto(&https).await.unwrap();
+    wait_for(&browser, "form method=\"post\" action=\"/unsubscribe\"").await;
     browser.shot("unsubscribe-confirm").await;
     click(&browser, "form[action='/unsubscribe'] button").await;
+    wait_for(&browser, "nsubscribed").await;
     browser.shot("unsubscribed").await;
     let alerts_on: bool = sqlx::query_scalar(
         "select ap.same_day_alerts from alert_preferences ap join users u using (user_id) where u.email = $1",

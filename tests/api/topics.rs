@@ -72,14 +72,12 @@ async fn a_platform_page_counts_its_provisions_by_exposure(pool: PgPool) {
     import_fixture(&pool).await;
     let base = crate::helpers::spawn_web(pool).await;
 
-    let (_, body) = get(&base, "/platforms/microsoft-copilot").await;
+    let (_, body) = get(&base, "/platforms/xai").await;
 
     let summary = &body[body.find("class=\"exposure-summary\"").unwrap()..];
     let summary = &summary[..summary.find("</p>").unwrap()];
-    let counts: Vec<i64> = summary
-        .split("</span>")
-        .filter_map(|part| part.split('<').next()?.trim().parse().ok())
-        .collect();
+    let counts: Vec<i64> =
+        summary.split("</span>").filter_map(|part| part.split('<').next()?.trim().parse().ok()).collect();
     assert_eq!(counts.len(), 3, "{summary}");
     assert!(counts.iter().sum::<i64>() > 0, "{summary}");
     assert!(body.contains("href=\"/topics/"), "topics link to their comparison");

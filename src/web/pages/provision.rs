@@ -10,9 +10,9 @@ use crate::db::pages::provisions::{lineage_changes, lineage_provisions, peer_pro
 use crate::domain::topic::{Regulation, Taxonomy};
 use crate::pipeline::analyse::{Analysis, analyse};
 use crate::pipeline::classify::TopicMatch;
-use crate::web::extract::CurrentOrg;
 use crate::startup::AppState;
 use crate::web::error::{AppError, PageError, parse_id};
+use crate::web::extract::CurrentOrg;
 
 /// How many other platforms the page quotes.
 const PEERS: i64 = 3;
