@@ -232,8 +232,8 @@ const TOSDR_CASES: &[(&str, &[&str])] = &[
 const CLAUDETTE_FLOORS: [(&str, f64, f64); 5] = [
     ("arbitration", 0.66, 0.60),
     ("liability-limitation", 0.60, 0.87),
-    ("terms-changes", 0.49, 0.67),
-    ("account-termination", 0.49, 0.73),
+    ("terms-changes", 0.52, 0.67),
+    ("account-termination", 0.55, 0.84),
     ("governing-law", 0.74, 0.85),
 ];
 
@@ -274,12 +274,12 @@ const TOSDR_FLOORS: [(&str, f64); 11] = [
     ("liability-limitation", 0.73),
     ("terms-changes", 0.81),
     ("account-termination", 0.70),
-    ("governing-law", 0.67),
+    ("governing-law", 0.80),
     ("data-retention", 0.77),
-    ("data-sharing", 0.58),
+    ("data-sharing", 0.75),
     ("tracking-cookies", 0.81),
     ("age-limit", 0.95),
-    ("content-license", 0.64),
+    ("content-license", 0.81),
     ("indemnification", 0.50),
 ];
 

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
-pub use parse::{TaxonomyError, compile as compile_pattern};
+pub use parse::{TaxonomyError, compile as compile_pattern, engine_source};
 
 /// The reviewed taxonomy shipped with the binary.
 const BUILTIN_TOML: &str = include_str!("../../../catalog/topics.toml");

@@ -1,11 +1,11 @@
 //! Tags a provision with the topics of the taxonomy, keeping the matched phrases as evidence.
 //!
-//! All positive patterns of all topics are compiled once into one [`regex::RegexSet`], which tells
-//! in a single pass which patterns match; only those are run again to extract the evidence.
-use regex::{Regex, RegexSet, RegexSetBuilder};
+//! All patterns of all topics are compiled once into one [`Matcher`], which tells in a single pass
+//! which patterns match; only the positive ones that did are run again to extract the evidence.
 use serde::{Deserialize, Serialize};
 
-use crate::domain::topic::{Taxonomy, compile_pattern};
+use self::matcher::{Matcher, Scan};
+use crate::domain::topic::{Taxonomy, engine_source};
 
 /// Weight factor for a pattern that matches the heading path but not the text.
 const HEADING_FACTOR: f32 = 0.5;
@@ -25,17 +25,17 @@ pub struct TopicMatch {
 
 struct CompiledTopic {
     slug: String,
-    /// Indices into `Classifier::regexes` / the set, with their weights.
+    /// Indices into the matcher, with their weights.
     patterns: Vec<(usize, f32)>,
-    require_any: Vec<Regex>,
-    negative: Vec<(Regex, f32)>,
+    require_any: Vec<usize>,
+    negative: Vec<(usize, f32)>,
     threshold: f32,
 }
 
 /// A compiled taxonomy, ready to classify provisions. Build it once and share it: it is `Send + Sync`.
 pub struct Classifier {
-    set: RegexSet,
-    regexes: Vec<Regex>,
+    /// Every pattern of every topic: positive, required and negative.
+    matcher: Matcher,
     topics: Vec<CompiledTopic>,
 }
 
@@ -47,48 +47,33 @@ impl Classifier {
         &BUILTIN
     }
 
-    /// Compiles the detection rules of every topic. Patterns that do not compile are skipped
+    /// Compiles the detection rules of every topic. Patterns that do not compile never match
     /// (they cannot occur in a taxonomy that passed [`Taxonomy::parse`]).
     pub fn new(taxonomy: &Taxonomy) -> Classifier {
-        let mut sources = Vec::new();
-        let mut regexes = Vec::new();
+        let mut all = Patterns::default();
         let mut topics = Vec::new();
         for topic in &taxonomy.topics {
             let detection = &topic.detection;
-            let mut patterns = Vec::new();
-            for pattern in &detection.patterns {
-                if let Ok(regex) = compile_pattern(&pattern.regex) {
-                    patterns.push((regexes.len(), pattern.weight));
-                    sources.push(pattern.regex.clone());
-                    regexes.push(regex);
-                }
-            }
+            let patterns = detection.patterns.iter().map(|p| (all.add(&p.regex), p.weight)).collect();
+            let require_any = detection.require_any.iter().map(|p| all.add(p)).collect();
+            let negative = detection.negative.iter().map(|p| (all.add(&p.regex), p.weight)).collect();
             topics.push(CompiledTopic {
                 slug: topic.slug.clone(),
                 patterns,
-                require_any: compile_all(detection.require_any.iter().map(String::as_str)),
-                negative: detection
-                    .negative
-                    .iter()
-                    .filter_map(|p| compile_pattern(&p.regex).ok().map(|r| (r, p.weight)))
-                    .collect(),
+                require_any,
+                negative,
                 threshold: detection.threshold,
             });
         }
-        let set = RegexSetBuilder::new(&sources)
-            .case_insensitive(true)
-            .size_limit(1 << 26)
-            .dfa_size_limit(1 << 24)
-            .build()
-            .unwrap_or_else(|_| RegexSet::empty());
-        Classifier { set, regexes, topics }
+        let sources: Vec<&str> = all.sources.iter().map(String::as_str).collect();
+        Classifier { matcher: Matcher::new(&sources), topics }
     }
 
     /// The topics of one provision, most confident first (ties in catalogue order).
     pub fn classify(&self, heading_path: &[String], text: &str) -> Vec<TopicMatch> {
         let heading = heading_path.join(" / ");
-        let in_text = self.set.matches(text);
-        let in_heading = if heading.is_empty() { None } else { Some(self.set.matches(&heading)) };
+        let in_text = self.matcher.scan(text);
+        let in_heading = if heading.is_empty() { None } else { Some(self.matcher.scan(&heading)) };
         let heading_hit = |i: usize| in_heading.as_ref().is_some_and(|m| m.matched(i));
         let mut found = Vec::new();
         for topic in &self.topics {
@@ -103,20 +88,20 @@ impl Classifier {
             if score < topic.threshold {
                 continue;
             }
-            let required = topic.require_any.is_empty()
-                || topic.require_any.iter().any(|r| r.is_match(text) || r.is_match(&heading));
+            let required =
+                topic.require_any.is_empty() || topic.require_any.iter().any(|&i| in_text.matched(i) || heading_hit(i));
             if !required {
                 continue;
             }
-            for (regex, weight) in &topic.negative {
-                if regex.is_match(text) {
+            for &(i, weight) in &topic.negative {
+                if in_text.matched(i) {
                     score -= weight;
                 }
             }
             if score < topic.threshold {
                 continue;
             }
-            let evidence = self.evidence(topic, text, &heading, &in_text);
+            let evidence = self.evidence(topic, &in_text, in_heading.as_ref());
             let confidence = 1.0 - 0.5_f32.powf(score / topic.threshold);
             found.push(TopicMatch { topic: topic.slug.clone(), confidence, evidence });
         }
@@ -124,15 +109,19 @@ impl Classifier {
         found
     }
 
-    fn evidence(&self, topic: &CompiledTopic, text: &str, heading: &str, in_text: &regex::SetMatches) -> Vec<String> {
+    /// The first match of each positive pattern that matched, in the text or else in the heading.
+    fn evidence(&self, topic: &CompiledTopic, in_text: &Scan<'_>, in_heading: Option<&Scan<'_>>) -> Vec<String> {
         let mut evidence: Vec<String> = Vec::new();
         for &(i, _) in &topic.patterns {
-            let Some(regex) = self.regexes.get(i) else {
+            let scan = if in_text.matched(i) {
+                in_text
+            } else if let Some(heading) = in_heading.filter(|h| h.matched(i)) {
+                heading
+            } else {
                 continue;
             };
-            let source = if in_text.matched(i) { text } else { heading };
-            if let Some(found) = regex.find(source) {
-                let phrase = shorten(found.as_str().trim());
+            if let Some(found) = self.matcher.find(scan, i) {
+                let phrase = shorten(found.trim());
                 if !phrase.is_empty() && !evidence.contains(&phrase) {
                     evidence.push(phrase);
                 }
@@ -142,8 +131,18 @@ impl Classifier {
     }
 }
 
-fn compile_all<'a>(sources: impl Iterator<Item = &'a str>) -> Vec<Regex> {
-    sources.filter_map(|source| compile_pattern(source).ok()).collect()
+/// Every pattern of a taxonomy, numbered in the order added, in engine syntax.
+#[derive(Default)]
+struct Patterns {
+    sources: Vec<String>,
+}
+
+impl Patterns {
+    /// The number of the pattern.
+    fn add(&mut self, source: &str) -> usize {
+        self.sources.push(engine_source(source));
+        self.sources.len() - 1
+    }
 }
 
 /// Keeps at most [`MAX_EVIDENCE_CHARS`] characters, cutting at a character boundary.
@@ -154,5 +153,6 @@ fn shorten(phrase: &str) -> String {
     }
 }
 
+mod matcher;
 #[cfg(test)]
 mod tests;
