@@ -43,4 +43,15 @@ impl Shutdown {
             }
         }
     }
+
+    /// Sleeps for `pause`, waking early when shutdown is asked for.
+    pub async fn pause(&mut self, pause: std::time::Duration) {
+        if pause.is_zero() {
+            return;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(pause) => {}
+            _ = self.requested() => {}
+        }
+    }
 }

@@ -34,9 +34,9 @@ pub async fn run_scheduler(pool: PgPool, schedule: Schedule, mut shutdown: Shutd
             return;
         };
         let wait = (tick - Utc::now()).to_std().unwrap_or_default();
-        tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
-            _ = shutdown.requested() => return,
+        shutdown.pause(wait).await;
+        if shutdown.is_requested() {
+            return;
         }
         if let Err(error) = enqueue_captures(&pool, tick).await {
             tracing::error!(error = format!("{error:#}"), "cannot enqueue scheduled captures");

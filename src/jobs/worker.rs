@@ -92,12 +92,7 @@ pub async fn run_worker(ctx: JobContext, mut shutdown: Shutdown) {
                 Duration::from_secs(1)
             }
         };
-        if !pause.is_zero() {
-            tokio::select! {
-                _ = tokio::time::sleep(pause) => {}
-                _ = shutdown.requested() => {}
-            }
-        }
+        shutdown.pause(pause).await;
     }
 }
 

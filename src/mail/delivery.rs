@@ -100,12 +100,7 @@ pub async fn run_delivery(pool: PgPool, mailer: Mailer, rate_per_sec: f64, mut s
                 Duration::from_secs(1)
             }
         };
-        if !pause.is_zero() {
-            tokio::select! {
-                _ = tokio::time::sleep(pause) => {}
-                _ = shutdown.requested() => {}
-            }
-        }
+        shutdown.pause(pause).await;
     }
 }
 

@@ -61,9 +61,9 @@ pub async fn run_scheduler(pool: PgPool, mut shutdown: Shutdown) {
     while !shutdown.is_requested() {
         let next = hour_of(Utc::now()) + TimeDelta::hours(1);
         let wait = (next - Utc::now()).to_std().unwrap_or_default();
-        tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
-            _ = shutdown.requested() => return,
+        shutdown.pause(wait).await;
+        if shutdown.is_requested() {
+            return;
         }
         if let Err(error) = enqueue_tick(&pool, next).await {
             tracing::error!(error = format!("{error:#}"), "cannot queue the digest job");
