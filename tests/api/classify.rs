@@ -284,7 +284,7 @@ const TOSDR_FLOORS: [(&str, f64); 11] = [
 ];
 
 fn labelled_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/labelled-dev")
+    crate::support::shared_dir().join("labelled-dev")
 }
 
 fn records(file: &str) -> Vec<Value> {

@@ -2,6 +2,7 @@
 use std::io::{self, Write};
 
 use crate::pipeline::diff::{Change, ChangeClass, ChangeKind, ProvisionChange, WordOp};
+use crate::web::svg::escape;
 
 /// Words of unchanged context kept on each side of an edit.
 const CONTEXT_WORDS: usize = 12;
@@ -64,22 +65,6 @@ pub(super) fn text(change: &Change, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub(super) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn html_block(p: &ProvisionChange) -> String {
