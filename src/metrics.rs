@@ -35,6 +35,12 @@ pub fn version_stored(change_class: Option<&'static str>) {
     }
 }
 
+/// Counts a public answer by where it came from: "hit", "stale", "miss" or "bypass" (see
+/// `web::page_cache`).
+pub fn page_cache(outcome: &'static str) {
+    metrics::counter!("clausewatch_page_cache_total", "outcome" => outcome).increment(1);
+}
+
 /// Counts an HTTP request and its latency by route.
 pub fn http_request(method: &str, route: &str, status: u16, seconds: f64) {
     let labels = [("method", method.to_owned()), ("route", route.to_owned())];

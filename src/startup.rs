@@ -19,6 +19,8 @@ pub struct AppState {
     pub fetcher: Fetcher,
     pub config: Arc<Config>,
     pub mailer: Mailer,
+    /// Public pages by path, valid for one content generation (`web::page_cache`).
+    pub page_cache: Arc<web::page_cache::PageCache>,
 }
 
 impl AppState {
@@ -37,7 +39,7 @@ impl AppState {
                 "SECRET_KEY is not set: unsubscribe links use a random key and break on restart; set it in production"
             );
         }
-        Ok(AppState { pool, fetcher, config: Arc::new(config), mailer })
+        Ok(AppState { pool, fetcher, config: Arc::new(config), mailer, page_cache: Arc::default() })
     }
 
     /// What background jobs need.

@@ -1,4 +1,5 @@
-//! Atom 1.0 feeds of changes: `/feeds/changes.atom` (all) and `/feeds/platforms/{platform}.atom`.
+//! Atom 1.0 feeds of changes: `/changes.atom` (all), `/platforms/{platform}/changes.atom` and
+//! `/platforms/{platform}/{document}/changes.atom`.
 use std::fmt::Write as _;
 
 use axum::{
@@ -12,7 +13,8 @@ use chrono::{DateTime, Utc};
 
 use super::error::{AppError, PageError};
 use super::pages::diff_href;
-use crate::db::pages::changes::{ChangeListRow, recent_changes};
+use super::pages::find_document;
+use crate::db::pages::changes::{ChangeFilter, ChangeListRow, recent_changes};
 use crate::db::platforms::platform_by_slug;
 use crate::startup::AppState;
 
@@ -21,7 +23,10 @@ const ENTRIES: i64 = 50;
 
 /// The feeds.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/feeds/changes.atom", get(all_changes)).route("/feeds/platforms/{file}", get(platform_changes))
+    Router::new()
+        .route("/changes.atom", get(all_changes))
+        .route("/platforms/{platform}/changes.atom", get(platform_changes))
+        .route("/platforms/{platform}/{document}/changes.atom", get(document_changes))
 }
 
 /// Text for XML content or attributes: escaped, with the control characters XML 1.0 forbids dropped.
@@ -84,26 +89,48 @@ fn atom_response(xml: String) -> Response {
 #[tracing::instrument(skip_all)]
 async fn all_changes(State(state): State<AppState>) -> Result<Response, PageError> {
     let mut conn = state.pool.acquire().await?;
-    let changes = recent_changes(&mut conn, None, ENTRIES, 0).await?;
+    let changes = recent_changes(&mut conn, ChangeFilter::default(), ENTRIES, 0).await?;
     let meta = FeedMeta {
         base_url: state.config.base_url.as_str(),
         title: "ClauseWatch: changes to AI platform terms",
-        self_path: "/feeds/changes.atom",
+        self_path: "/changes.atom",
         html_path: "/changes",
     };
     Ok(atom_response(atom(&meta, &changes, Utc::now())))
 }
 
-#[tracing::instrument(skip_all, fields(file = %file))]
-async fn platform_changes(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, PageError> {
-    let missing = || AppError::not_found(format!("There is no feed {file:?}."));
-    let slug = file.strip_suffix(".atom").ok_or_else(missing)?;
+#[tracing::instrument(skip_all, fields(platform = %slug))]
+async fn platform_changes(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, PageError> {
     let mut conn = state.pool.acquire().await?;
-    let platform = platform_by_slug(&mut conn, slug).await?.ok_or_else(missing)?;
-    let changes = recent_changes(&mut conn, Some(&platform.slug), ENTRIES, 0).await?;
-    let (title, self_path) =
-        (format!("ClauseWatch: changes to {} terms", platform.name), format!("/feeds/platforms/{file}"));
+    let platform = platform_by_slug(&mut conn, &slug)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("We watch no platform {slug:?}, so it has no feed.")))?;
+    let filter = ChangeFilter { platform: Some(&platform.slug), ..ChangeFilter::default() };
+    let changes = recent_changes(&mut conn, filter, ENTRIES, 0).await?;
+    let title = format!("ClauseWatch: changes to {} terms", platform.name);
     let html_path = format!("/platforms/{}", platform.slug);
+    let self_path = format!("{html_path}/changes.atom");
+    let meta = FeedMeta {
+        base_url: state.config.base_url.as_str(),
+        title: &title,
+        self_path: &self_path,
+        html_path: &html_path,
+    };
+    Ok(atom_response(atom(&meta, &changes, Utc::now())))
+}
+
+#[tracing::instrument(skip_all, fields(platform = %platform, document = %document))]
+async fn document_changes(
+    State(state): State<AppState>,
+    Path((platform, document)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let mut conn = state.pool.acquire().await?;
+    let doc = find_document(&mut conn, &platform, &document).await?;
+    let filter = ChangeFilter { platform: Some(&doc.platform_slug), document: Some(&doc.slug), since: None };
+    let changes = recent_changes(&mut conn, filter, ENTRIES, 0).await?;
+    let title = format!("ClauseWatch: changes to the {} {}", doc.platform_name, doc.terms_type);
+    let html_path = super::pages::document_href(&doc.platform_slug, &doc.slug);
+    let self_path = format!("{html_path}/changes.atom");
     let meta = FeedMeta {
         base_url: state.config.base_url.as_str(),
         title: &title,
@@ -136,12 +163,8 @@ mod tests {
 
     #[test]
     fn entries_are_escaped_and_control_characters_dropped() {
-        let meta = FeedMeta {
-            base_url: "http://x.test/",
-            title: "T",
-            self_path: "/feeds/changes.atom",
-            html_path: "/changes",
-        };
+        let meta =
+            FeedMeta { base_url: "http://x.test/", title: "T", self_path: "/changes.atom", html_path: "/changes" };
         let xml = atom(&meta, &[change("added \"<b>audio</b>\" \u{1} & more")], Utc::now());
         assert!(xml.contains("xAI &amp; Co"));
         assert!(xml.contains("added &quot;&lt;b&gt;audio&lt;/b&gt;&quot;  &amp; more"));

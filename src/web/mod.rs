@@ -8,6 +8,7 @@ pub mod extract;
 pub mod feeds;
 mod health;
 mod metrics;
+pub mod page_cache;
 mod pages;
 pub mod session_store;
 pub mod svg;
@@ -15,27 +16,31 @@ pub mod unsubscribe;
 
 use std::path::PathBuf;
 
-use axum::{Router, http::Request, middleware};
+use axum::{
+    Router,
+    http::{HeaderValue, Request, header},
+    middleware,
+};
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     services::ServeDir,
+    set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
 };
 
 use crate::startup::AppState;
 
-/// The whole web app.
+/// The whole web app. Starts the page cache's listener (see `page_cache`).
 pub fn router(state: AppState) -> Router {
     crate::metrics::handle();
+    state.page_cache.listen(state.pool.clone());
     let sessions = accounts::session_layer(&state);
     Router::new()
         .merge(health::router())
         .merge(metrics::router())
-        .merge(pages::router())
-        .merge(feeds::router())
+        .merge(public_router(&state))
         .merge(unsubscribe::router())
         .merge(accounts::router())
-        .nest("/api/v1", api::router())
         .route_layer(middleware::from_fn(metrics::track))
         .layer(sessions)
         .nest_service("/static", ServeDir::new(static_dir()))
@@ -47,9 +52,31 @@ pub fn router(state: AppState) -> Router {
                     let id = request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok());
                     tracing::info_span!("request", method = %request.method(), request.id = id.unwrap_or("-"))
                 }))
-                .layer(PropagateRequestIdLayer::x_request_id()),
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(security_header(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+                .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                .layer(security_header(header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
+                .layer(security_header(header::X_FRAME_OPTIONS, "DENY")),
         )
         .with_state(state)
+}
+
+/// No script at all, nothing from other hosts, never framed. Archived text is escaped anyway;
+/// this is the second wall.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+fn security_header(name: header::HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+/// The pages, feeds and JSON API: public, session-free for visitors, and cached (`page_cache`).
+fn public_router(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .merge(pages::router())
+        .merge(feeds::router())
+        .nest("/api/v1", api::router())
+        .layer(middleware::from_fn_with_state(state.clone(), page_cache::serve))
 }
 
 /// `static/` beside the working directory when there is one (deployments), else the source tree's.

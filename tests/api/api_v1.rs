@@ -109,10 +109,87 @@ async fn api_errors_are_json_with_a_message(pool: PgPool) {
         ("/api/v1/changes/999999", StatusCode::NOT_FOUND),
         ("/api/v1/changes?platform=nope", StatusCode::NOT_FOUND),
         ("/api/v1/changes?page=abc", StatusCode::BAD_REQUEST),
+        ("/api/v1/changes?since=yesterday", StatusCode::BAD_REQUEST),
+        ("/api/v1/topics/nope", StatusCode::NOT_FOUND),
+        ("/api/v1/platforms/xai/documents/nope/versions", StatusCode::NOT_FOUND),
         ("/api/v1/no-such-endpoint", StatusCode::NOT_FOUND),
     ] {
         let (status, body) = json(&base, path).await;
         assert_eq!(status, expected, "{path}");
         assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()), "{path}: {body}");
+    }
+}
+
+#[sqlx::test]
+async fn changes_since_a_date_leave_out_older_ones(pool: PgPool) {
+    import_fixture(&pool).await;
+    let since_2026 = scalar(&pool, "select count(*) from changes c join versions v on v.version_id = c.to_version_id where v.captured_at >= '2026-01-01'").await;
+    let all = scalar(&pool, "select count(*) from changes").await;
+    assert!(since_2026 > 0 && since_2026 < all, "the fixture has changes on both sides of 2026");
+    let base = spawn_web(pool).await;
+
+    let (status, page) = json(&base, "/api/v1/changes?since=2026-01-01").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["total"], since_2026);
+    let changes = page["changes"].as_array().unwrap();
+    assert!(changes.iter().all(|c| c["changed_at"].as_str().unwrap() >= "2026-01-01"));
+    let (_, exact) = json(&base, "/api/v1/changes?since=2026-01-01T00:00:00Z").await;
+    assert_eq!(exact["total"], since_2026);
+}
+
+#[sqlx::test]
+async fn a_topic_lists_current_provisions_across_platforms(pool: PgPool) {
+    import_fixture(&pool).await;
+    let base = spawn_web(pool).await;
+
+    let (status, topic) = json(&base, "/api/v1/topics/governing-law").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(topic["slug"], "governing-law");
+    assert_eq!(topic["platforms_watched"].as_array().unwrap().len(), 3);
+    let provisions = topic["provisions"].as_array().unwrap();
+    assert!(!provisions.is_empty(), "the fixture's terms of service name a governing law");
+    for p in provisions {
+        assert!(p["text"].as_str().is_some_and(|t| !t.is_empty()));
+        assert!(p["evidence"].as_array().is_some_and(|e| !e.is_empty()), "{p}");
+    }
+    let addressing = topic["platforms_addressing"].as_array().unwrap();
+    assert!(addressing.iter().all(|slug| provisions.iter().any(|p| &p["platform"] == slug)));
+}
+
+/// Fills the OpenAPI path template with its parameters' examples (ids: an existing row).
+fn example_path(template: &str, ids: i64) -> String {
+    template
+        .replace("{platform}", "xai")
+        .replace("{document}", "privacy-policy")
+        .replace("{topic}", "ai-training")
+        .replace("{id}", &ids.to_string())
+}
+
+#[sqlx::test]
+async fn every_route_the_openapi_document_lists_answers(pool: PgPool) {
+    import_fixture(&pool).await;
+    let version = version_id(&pool, "xai", "privacy-policy", "2025-02-21").await;
+    let change: i64 = sqlx::query_scalar("select change_id from changes where to_version_id = $1")
+        .bind(version)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let base = spawn_web(pool).await;
+
+    let (status, doc) = json(&base, "/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() >= 9, "{paths:?}");
+    for template in paths.keys() {
+        let id = if template.starts_with("/changes/") { change } else { version };
+        let path = format!("/api/v1{}", example_path(template, id));
+        let (status, body) = json(&base, &path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        assert!(paths[template]["get"]["summary"].as_str().is_some_and(|s| !s.is_empty()), "{template}");
+    }
+    // Every route the router has is documented (the JSON 404 answers the rest).
+    for route in ["/platforms", "/platforms/{platform}/documents/{document}/versions", "/changes", "/topics/{topic}"] {
+        assert!(paths.contains_key(route), "{route} is not documented");
     }
 }

@@ -32,31 +32,6 @@ fn link(text: &str, prefix: &str) -> String {
     text[start..].split(|c: char| c.is_whitespace() || c == '>' || c == '"').next().unwrap().to_owned()
 }
 
-async fn fill(browser: &Browser, css: &str, value: &str) {
-    browser.client.find(Locator::Css(css)).await.expect(css).send_keys(value).await.expect("typing");
-}
-
-async fn click(browser: &Browser, css: &str) {
-    browser.client.find(Locator::Css(css)).await.expect(css).click().await.expect("a click");
-}
-
-async fn source(browser: &Browser) -> String {
-    browser.client.source().await.expect("the page source")
-}
-
-/// Waits (up to 10 s) until the page shows `needle`, as a person would after a click; returns the page.
-async fn wait_for(browser: &Browser, needle: &str) -> String {
-    let mut page = String::new();
-    for _ in 0..100 {
-        page = source(browser).await;
-        if page.contains(needle) {
-            return page;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("the page never showed {needle:?}: {page}");
-}
-
 /// Ticks the checkbox of each platform (unticking nothing) and saves.
 async fn track(browser: &Browser, base: &str, platforms: &[&str]) {
     browser.client.goto(&format!("{base}/account")).await.unwrap();
@@ -67,7 +42,7 @@ async fn track(browser: &Browser, base: &str, platforms: &[&str]) {
             checkbox.click().await.unwrap();
         }
     }
-    click(browser, "form[action='/account/platforms'] button").await;
+    browser.click("form[action='/account/platforms'] button").await;
 }
 
 /// Runs every due job (captures' alert fan-outs) and delivers the outbox to the sink.
@@ -109,15 +84,15 @@ async fn a_user_signs_up_tracks_platforms_and_follows_a_real_change_from_the_ale
         tokio::spawn(startup::run(state.clone(), Some(listener), Roles { web: true, workers: false }, async {
             let _ = stop_rx.await;
         }));
-    let mut browser = Browser::start("end_to_end").await;
+    let Some(mut browser) = Browser::start("end_to_end").await else { return };
 
     // Sign up.
     browser.client.goto(&format!("{base}/signup")).await.unwrap();
-    fill(&browser, "input[name=email]", EMAIL).await;
-    fill(&browser, "input[name=password]", PASSWORD).await;
+    browser.fill("input[name=email]", EMAIL).await;
+    browser.fill("input[name=password]", PASSWORD).await;
     browser.shot("signup-form").await;
-    click(&browser, "form[action='/signup'] button").await;
-    wait_for(&browser, "Your account").await;
+    browser.click("form[action='/signup'] button").await;
+    browser.wait_for("Your account").await;
     browser.shot("signed-up").await;
 
     // Verify the email from the link in the mail the SMTP server received.
@@ -126,8 +101,8 @@ async fn a_user_signs_up_tracks_platforms_and_follows_a_real_change_from_the_ale
     let verify = link(&mails[0].text, &format!("{base}/verify-email"));
     browser.client.goto(&verify).await.unwrap();
     browser.shot("verify-link").await;
-    click(&browser, "form[action='/verify-email'] button").await;
-    wait_for(&browser, "Email confirmed").await;
+    browser.click("form[action='/verify-email'] button").await;
+    browser.wait_for("Email confirmed").await;
     let verified: bool = sqlx::query_scalar("select email_verified_at is not null from users where email = $1")
         .bind(EMAIL)
         .fetch_one(&pool)
@@ -138,22 +113,22 @@ async fn a_user_signs_up_tracks_platforms_and_follows_a_real_change_from_the_ale
 
     // Free: one platform, and a second is refused with the reason.
     track(&browser, &base, &["xai"]).await;
-    wait_for(&browser, "1 of 1 used").await;
+    browser.wait_for("1 of 1 used").await;
     browser.shot("free-one-platform").await;
     track(&browser, &base, &["midjourney"]).await;
-    wait_for(&browser, "The Free plan tracks at most 1 platform").await;
+    browser.wait_for("The Free plan tracks at most 1 platform").await;
     browser.shot("free-limit-refused").await;
 
     // The Watcher trial from /pricing, then two more platforms.
     browser.client.goto(&format!("{base}/pricing")).await.unwrap();
-    click(&browser, "a[href='/pricing/trial']").await;
-    wait_for(&browser, "Start my 14-day trial").await;
+    browser.click("a[href='/pricing/trial']").await;
+    browser.wait_for("Start my 14-day trial").await;
     browser.shot("trial-offer").await;
-    click(&browser, "form[action='/pricing/trial'] button").await;
-    wait_for(&browser, "Your Watcher trial runs until").await;
+    browser.click("form[action='/pricing/trial'] button").await;
+    browser.wait_for("Your Watcher trial runs until").await;
     browser.shot("trial-started").await;
     track(&browser, &base, &["midjourney", "anthropic"]).await;
-    wait_for(&browser, "3 of 10 used").await;
+    browser.wait_for("3 of 10 used").await;
     browser.shot("three-platforms").await;
 
     // xAI publishes its next real privacy policy; the capture stores the change and queues an alert.
@@ -176,7 +151,7 @@ async fn a_user_signs_up_tracks_platforms_and_follows_a_real_change_from_the_ale
     // Its link opens the diff, with the inserted word marked.
     let diff = link(&alert.text, &format!("{base}/platforms/xai/privacy-policy/diff"));
     browser.client.goto(&diff).await.unwrap();
-    let page = wait_for(&browser, "<ins").await;
+    let page = browser.wait_for("<ins").await;
     assert!(page.contains("<ins>") && page.contains("audio"), "the diff marks the insertion");
     browser.shot("alert-diff").await;
 
@@ -184,10 +159,10 @@ async fn a_user_signs_up_tracks_platforms_and_follows_a_real_change_from_the_ale
     let unsubscribe = alert.header("List-Unsubscribe").expect("a List-Unsubscribe header");
     let https = link(unsubscribe, &format!("{base}/unsubscribe"));
     browser.client.goto(&https).await.unwrap();
-    wait_for(&browser, "form method=\"post\" action=\"/unsubscribe\"").await;
+    browser.wait_for("form method=\"post\" action=\"/unsubscribe\"").await;
     browser.shot("unsubscribe-confirm").await;
-    click(&browser, "form[action='/unsubscribe'] button").await;
-    wait_for(&browser, "nsubscribed").await;
+    browser.click("form[action='/unsubscribe'] button").await;
+    browser.wait_for("nsubscribed").await;
     browser.shot("unsubscribed").await;
     let alerts_on: bool = sqlx::query_scalar(
         "select ap.same_day_alerts from alert_preferences ap join users u using (user_id) where u.email = $1",

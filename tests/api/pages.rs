@@ -20,7 +20,7 @@ pub async fn import_fixture(pool: &PgPool) {
     import_ota(pool, root.path()).await.unwrap();
 }
 
-fn link(root: &TempDir, service: &str, terms: &str, dates: Option<&[&str]>) {
+pub fn link(root: &TempDir, service: &str, terms: &str, dates: Option<&[&str]>) {
     let source = corpus_dir().join("versions").join(service).join(terms);
     let dir = root.path().join(service).join(terms);
     std::fs::create_dir_all(&dir).unwrap();
@@ -176,7 +176,8 @@ async fn unknown_platforms_documents_versions_and_provisions_get_the_404_page(po
         "/platforms/xai/privacy-policy/provisions/x1".to_owned(),
         "/no/such/page".to_owned(),
         "/changes?page=999".to_owned(),
-        "/feeds/platforms/nope.atom".to_owned(),
+        "/platforms/nope/changes.atom".to_owned(),
+        "/platforms/xai/nope/changes.atom".to_owned(),
     ];
 
     for path in &paths {
@@ -264,12 +265,18 @@ async fn the_feeds_are_atom_with_one_entry_per_change(pool: PgPool) {
     assert!(xai >= 1 && all > xai);
     let base = spawn_web(pool).await;
 
-    let response = reqwest::get(format!("{base}/feeds/changes.atom")).await.unwrap();
+    let response = reqwest::get(format!("{base}/changes.atom")).await.unwrap();
     assert!(response.headers()["content-type"].to_str().unwrap().starts_with("application/atom+xml"));
     assert_eq!(entries(&response.text().await.unwrap()), usize::try_from(all.min(50)).unwrap());
-    let (status, xml) = get(&base, "/feeds/platforms/xai.atom").await;
+    let (status, xml) = get(&base, "/platforms/xai/changes.atom").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(entries(&xml), usize::try_from(xai).unwrap());
+    let (status, xml) = get(&base, "/platforms/xai/privacy-policy/changes.atom").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(entries(&xml), usize::try_from(xai).unwrap(), "xAI has one document in the fixture");
+    assert!(xml.contains("/platforms/xai/privacy-policy/changes.atom"), "the self link names the document feed");
+    let (_, page) = get(&base, "/platforms/xai/privacy-policy").await;
+    assert!(page.contains("href=\"/platforms/xai/privacy-policy/changes.atom\""), "the document page links its feed");
 }
 
 #[sqlx::test]

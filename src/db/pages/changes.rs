@@ -38,7 +38,7 @@ pub struct ProvisionChangeRow {
 }
 
 macro_rules! select_changes {
-    ($tail:literal) => {
+    ($($tail:expr),*) => {
         concat!(
             "select c.change_id, c.class, c.summary, c.from_version_id, c.to_version_id, v.captured_at as changed_at,
                 p.slug as platform_slug, p.name as platform_name, d.slug as document_slug, d.terms_type,
@@ -52,38 +52,57 @@ macro_rules! select_changes {
              join versions v on v.version_id = c.to_version_id
              join documents d on d.document_id = c.document_id
              join platforms p on p.platform_id = d.platform_id",
-            $tail
+            $($tail),*
         )
     };
 }
 
-/// The newest changes, optionally of one platform, newest first.
+/// Which changes a list shows; every part is optional (`Default` is every change).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ChangeFilter<'a> {
+    pub platform: Option<&'a str>,
+    /// A document slug; meaningful with `platform`.
+    pub document: Option<&'a str>,
+    /// Changes whose new version was captured at or after this time.
+    pub since: Option<DateTime<Utc>>,
+}
+
+/// The filter as SQL over `p` (platforms), `d` (documents) and `v` (the new version), on $1–$3.
+macro_rules! change_filter {
+    () => {
+        " where ($1::text is null or p.slug = $1) and ($2::text is null or d.slug = $2)
+            and ($3::timestamptz is null or v.captured_at >= $3)"
+    };
+}
+
+/// The newest changes the filter keeps, newest first.
 pub async fn recent_changes(
     conn: &mut PgConnection,
-    platform: Option<&str>,
+    filter: ChangeFilter<'_>,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<ChangeListRow>, sqlx::Error> {
     sqlx::query_as(select_changes!(
-        " where ($1::text is null or p.slug = $1)
-          order by v.captured_at desc, c.change_id desc limit $2 offset $3"
+        change_filter!(),
+        " order by v.captured_at desc, c.change_id desc limit $4 offset $5"
     ))
-    .bind(platform)
+    .bind(filter.platform)
+    .bind(filter.document)
+    .bind(filter.since)
     .bind(limit)
     .bind(offset)
     .fetch_all(conn)
     .await
 }
 
-/// How many changes there are, optionally of one platform.
-pub async fn count_changes(conn: &mut PgConnection, platform: Option<&str>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "select count(*) from changes c join documents d using (document_id) join platforms p using (platform_id)
-         where ($1::text is null or p.slug = $1)",
-    )
-    .bind(platform)
-    .fetch_one(conn)
-    .await
+/// How many changes the filter keeps.
+pub async fn count_changes(conn: &mut PgConnection, filter: ChangeFilter<'_>) -> Result<i64, sqlx::Error> {
+    let sql = concat!(
+        "select count(*) from changes c join versions v on v.version_id = c.to_version_id
+         join documents d on d.document_id = c.document_id join platforms p on p.platform_id = d.platform_id",
+        change_filter!()
+    );
+    sqlx::query_scalar(sql).bind(filter.platform).bind(filter.document).bind(filter.since).fetch_one(conn).await
 }
 
 /// One change by id.

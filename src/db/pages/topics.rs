@@ -80,12 +80,14 @@ pub async fn topic_provisions(conn: &mut PgConnection, topic: &str) -> Result<Ve
     .await
 }
 
-/// How many enabled platforms have at least one archived version (the M of "N of M platforms").
-pub async fn platforms_with_versions(conn: &mut PgConnection) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "select count(*) from platforms p where p.enabled and exists (
-             select 1 from documents d join versions v on v.document_id = d.document_id where d.platform_id = p.platform_id)",
+/// The enabled platforms with at least one archived version (the M of "N of M platforms"), as
+/// `(slug, name)` by name.
+pub async fn watched_platforms(conn: &mut PgConnection) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "select p.slug, p.name from platforms p where p.enabled and exists (
+             select 1 from documents d join versions v on v.document_id = d.document_id where d.platform_id = p.platform_id)
+         order by p.name",
     )
-    .fetch_one(conn)
+    .fetch_all(conn)
     .await
 }

@@ -1,12 +1,13 @@
-//! `/api/v1/versions/{id}`, `/api/v1/changes?platform=&page=` and `/api/v1/changes/{id}`.
+//! `/api/v1/versions/{id}`, `/api/v1/changes?platform=&since=&page=` and `/api/v1/changes/{id}`.
 use axum::{
     Json,
     extract::{Path, Query, State},
 };
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::ChangeJson;
-use crate::db::pages::changes::{change_by_id, count_changes, provision_changes_of, recent_changes};
+use crate::db::pages::changes::{ChangeFilter, change_by_id, count_changes, provision_changes_of, recent_changes};
 use crate::db::pages::documents::version_evidence;
 use crate::db::platforms::platform_by_slug;
 use crate::startup::AppState;
@@ -41,11 +42,27 @@ pub async fn version(
     })))
 }
 
-/// `?platform=&page=`, read as text so bad values get our own message.
+/// `?platform=&since=&page=`, read as text so bad values get our own message.
 #[derive(Debug, Deserialize)]
 pub struct ChangesQuery {
     pub platform: Option<String>,
+    pub since: Option<String>,
     pub page: Option<String>,
+}
+
+/// `since` as an RFC 3339 time or a `YYYY-MM-DD` date (midnight UTC).
+fn parse_since(raw: Option<&str>) -> Result<Option<DateTime<Utc>>, AppError> {
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else { return Ok(None) };
+    if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
+        return Ok(Some(at.with_timezone(&Utc)));
+    }
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| Some(t.and_utc()))
+        .ok_or_else(|| {
+            AppError::bad_request(format!("since must be a date (2025-02-21) or an RFC 3339 time, not {raw:?}"))
+        })
 }
 
 #[tracing::instrument(skip_all)]
@@ -54,13 +71,15 @@ pub async fn list(
     Query(query): Query<ChangesQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let page = parse_page(query.page.as_deref())?;
+    let since = parse_since(query.since.as_deref())?;
     let platform = query.platform.as_deref().map(str::trim).filter(|p| !p.is_empty());
     let mut conn = state.pool.acquire().await?;
     if let Some(slug) = platform {
         platform_by_slug(&mut conn, slug).await?.ok_or_else(|| AppError::not_found(format!("no platform {slug:?}")))?;
     }
-    let total = count_changes(&mut conn, platform).await?;
-    let rows = recent_changes(&mut conn, platform, PER_PAGE, (page - 1) * PER_PAGE).await?;
+    let filter = ChangeFilter { platform, document: None, since };
+    let total = count_changes(&mut conn, filter).await?;
+    let rows = recent_changes(&mut conn, filter, PER_PAGE, (page - 1) * PER_PAGE).await?;
     let changes: Vec<ChangeJson> = rows.into_iter().map(ChangeJson::from).collect();
     Ok(Json(serde_json::json!({ "page": page, "per_page": PER_PAGE, "total": total, "changes": changes })))
 }
@@ -104,4 +123,19 @@ pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> Resul
             .insert("provisions".into(), serde_json::to_value(provisions).map_err(|e| AppError::Unexpected(e.into()))?);
     }
     Ok(Json(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_reads_dates_and_times_and_refuses_the_rest() {
+        let day = parse_since(Some("2025-02-21")).unwrap().unwrap();
+        assert_eq!(day.to_rfc3339(), "2025-02-21T00:00:00+00:00");
+        let time = parse_since(Some("2025-02-21T12:30:00+01:00")).unwrap().unwrap();
+        assert_eq!(time.to_rfc3339(), "2025-02-21T11:30:00+00:00");
+        assert_eq!(parse_since(Some(" ")).unwrap(), None);
+        assert!(parse_since(Some("yesterday")).unwrap_err().to_string().contains("since must be a date"));
+    }
 }

@@ -1,7 +1,8 @@
-//! The JSON API under `/api/v1`: platforms, documents, versions, changes. Errors are
-//! `{"error": "..."}` with a 4xx/5xx status.
+//! The JSON API under `/api/v1`: platforms, documents, versions, changes, topics, and the OpenAPI
+//! document describing them (`openapi.json`). Errors are `{"error": "..."}` with a 4xx/5xx status.
 mod changes;
 mod platforms;
+mod topics;
 
 use axum::{Router, routing::get};
 use serde::Serialize;
@@ -15,10 +16,20 @@ pub fn router() -> Router<AppState> {
         .route("/platforms", get(platforms::list))
         .route("/platforms/{platform}", get(platforms::get))
         .route("/platforms/{platform}/documents/{document}", get(platforms::document))
+        .route("/platforms/{platform}/documents/{document}/versions", get(platforms::document))
         .route("/versions/{id}", get(changes::version))
         .route("/changes", get(changes::list))
         .route("/changes/{id}", get(changes::get))
+        .route("/topics/{topic}", get(topics::get))
+        .route("/openapi.json", get(openapi))
         .fallback(super::error::api_not_found)
+}
+
+/// The OpenAPI 3.1 document of these routes (`tests/api/api_v1.rs` calls every path it lists).
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+async fn openapi() -> impl axum::response::IntoResponse {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], OPENAPI)
 }
 
 /// A change in API answers.

@@ -5,7 +5,7 @@ use axum::extract::{Query, State};
 use serde::Deserialize;
 
 use super::{ChangeItem, Crumb};
-use crate::db::pages::changes::{count_changes, recent_changes};
+use crate::db::pages::changes::{ChangeFilter, count_changes, recent_changes};
 use crate::startup::AppState;
 use crate::web::error::{AppError, PageError};
 
@@ -46,12 +46,12 @@ pub struct ChangesPage {
 pub async fn get(State(state): State<AppState>, Query(query): Query<PageQuery>) -> Result<ChangesPage, PageError> {
     let page = parse_page(query.page.as_deref())?;
     let mut conn = state.pool.acquire().await?;
-    let total = count_changes(&mut conn, None).await?;
+    let total = count_changes(&mut conn, ChangeFilter::default()).await?;
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
     if page > pages {
         return Err(AppError::not_found(format!("There is no page {page}: the changes fill {pages}.")).into());
     }
-    let rows = recent_changes(&mut conn, None, PER_PAGE, (page - 1) * PER_PAGE).await?;
+    let rows = recent_changes(&mut conn, ChangeFilter::default(), PER_PAGE, (page - 1) * PER_PAGE).await?;
     let title = if page == 1 { "All changes".to_owned() } else { format!("All changes, page {page}") };
     let crumbs = vec![Crumb::link("Home", "/"), Crumb::here("Changes")];
     Ok(ChangesPage { title, crumbs, changes: rows.iter().map(ChangeItem::from_row).collect(), page, pages, total })

@@ -37,6 +37,8 @@ pub struct DocumentPage {
     pub crumbs: Vec<Crumb>,
     pub platform_name: String,
     pub document_name: String,
+    /// The document's Atom feed of changes.
+    pub feed_href: String,
     pub evidence: Option<Evidence>,
     pub provisions: Vec<ProvisionView>,
     pub history: Vec<HistoryItem>,
@@ -85,6 +87,7 @@ pub async fn get(
     Ok(DocumentPage {
         title: format!("{} {}", doc.platform_name, doc.terms_type),
         crumbs: document_crumbs(&doc, None),
+        feed_href: format!("{base}/changes.atom"),
         evidence,
         provisions: provisions
             .into_iter()

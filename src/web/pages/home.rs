@@ -6,7 +6,7 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 
 use super::{ChangeItem, Crumb};
-use crate::db::pages::changes::recent_changes;
+use crate::db::pages::changes::{ChangeFilter, recent_changes};
 use crate::domain::topic::Exposure;
 use crate::startup::AppState;
 use crate::web::error::PageError;
@@ -34,7 +34,7 @@ fn substantive_first(mut changes: Vec<ChangeItem>) -> Vec<ChangeItem> {
 #[tracing::instrument(skip_all)]
 pub async fn get(State(state): State<AppState>) -> Result<HomePage, PageError> {
     let mut conn = state.pool.acquire().await?;
-    let rows = recent_changes(&mut conn, None, RECENT, 0).await?;
+    let rows = recent_changes(&mut conn, ChangeFilter::default(), RECENT, 0).await?;
     let changes = substantive_first(rows.iter().map(ChangeItem::from_row).collect());
     Ok(HomePage { title: "What changed in AI terms".into(), crumbs: vec![Crumb::here("Home")], changes })
 }

@@ -15,6 +15,7 @@ use axum::{Router, routing::get};
 use chrono::{DateTime, Utc};
 
 pub use changes::{PER_PAGE, parse_page};
+pub use document::find_document;
 
 use crate::db::pages::changes::ChangeListRow;
 use crate::startup::AppState;

@@ -7,8 +7,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 
 use super::{Crumb, document_href, excerpt, platform_href, topic_href};
-use crate::db::pages::platforms::platform_summaries;
-use crate::db::pages::topics::{TopicProvisionRow, topic_cells, topic_provisions};
+use crate::db::pages::topics::{TopicProvisionRow, topic_cells, topic_provisions, watched_platforms};
 use crate::domain::topic::{Exposure, Regulation, Taxonomy};
 use crate::startup::AppState;
 use crate::web::error::{AppError, PageError};
@@ -41,8 +40,7 @@ pub struct TopicsPage {
 #[tracing::instrument(skip_all)]
 pub async fn list(State(state): State<AppState>) -> Result<TopicsPage, PageError> {
     let mut conn = state.pool.acquire().await?;
-    let platforms: Vec<(String, String)> =
-        platform_summaries(&mut conn).await?.into_iter().filter(|p| p.versions > 0).map(|p| (p.slug, p.name)).collect();
+    let platforms: Vec<(String, String)> = watched_platforms(&mut conn).await?;
     let cells = topic_cells(&mut conn).await?;
     let level = |topic: &str, platform: &str| {
         cells
@@ -120,8 +118,7 @@ pub async fn get(State(state): State<AppState>, Path(topic): Path<String>) -> Re
         .get(&topic)
         .ok_or_else(|| AppError::not_found(format!("There is no topic {topic:?}. See the list of topics.")))?;
     let mut conn = state.pool.acquire().await?;
-    let watched: Vec<(String, String)> =
-        platform_summaries(&mut conn).await?.into_iter().filter(|p| p.versions > 0).map(|p| (p.slug, p.name)).collect();
+    let watched: Vec<(String, String)> = watched_platforms(&mut conn).await?;
     let mut by_platform: BTreeMap<String, Vec<TopicProvisionRow>> = BTreeMap::new();
     for row in topic_provisions(&mut conn, &known.slug).await? {
         by_platform.entry(row.platform_name.clone()).or_default().push(row);
