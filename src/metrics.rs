@@ -1,6 +1,9 @@
 //! Prometheus metrics: counters and histograms recorded where things happen, gauges of the
 //! queue and outbox read from Postgres at scrape time (so every process reports the same truth).
-use std::sync::OnceLock;
+use std::{
+    sync::{Once, OnceLock},
+    time::Duration,
+};
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
@@ -9,17 +12,35 @@ const LATENCY_BUCKETS: &[f64] = &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 
 
 static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 
+/// How often histogram samples are folded into their buckets between scrapes.
+const UPKEEP_EVERY: Duration = Duration::from_secs(5);
+
 /// Installs the global recorder once per process and returns its handle (`None` if another
-/// recorder was installed first).
+/// recorder was installed first). The recorder keeps every histogram sample until upkeep folds
+/// it into its buckets, which only a scrape would do: a thread runs upkeep so a process nobody
+/// scrapes does not grow by every request it serves.
 pub fn handle() -> Option<&'static PrometheusHandle> {
-    HANDLE
+    static UPKEEP: Once = Once::new();
+    let handle = HANDLE
         .get_or_init(|| {
             let builder = PrometheusBuilder::new()
                 .set_buckets_for_metric(Matcher::Suffix("duration_seconds".into()), LATENCY_BUCKETS)
                 .ok()?;
             builder.install_recorder().ok()
         })
-        .as_ref()
+        .as_ref()?;
+    UPKEEP.call_once(|| {
+        let upkeep = move || {
+            loop {
+                std::thread::sleep(UPKEEP_EVERY);
+                handle.run_upkeep();
+            }
+        };
+        if let Err(error) = std::thread::Builder::new().name("metrics-upkeep".into()).spawn(upkeep) {
+            tracing::warn!(%error, "cannot start the metrics upkeep thread");
+        }
+    });
+    Some(handle)
 }
 
 /// Counts a finished capture by outcome.
