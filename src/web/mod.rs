@@ -1,6 +1,7 @@
 //! The web app: pages, the JSON API and health checks. Each module exposes `router()`; this
 //! one merges them, adds the layers and attaches the state once.
 pub mod accounts;
+mod admin;
 mod api;
 pub mod csrf;
 pub mod error;
@@ -35,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .merge(feeds::router())
         .merge(unsubscribe::router())
         .merge(accounts::router())
+        .merge(admin::router())
         .nest("/api/v1", api::router())
         .route_layer(middleware::from_fn(metrics::track))
         .layer(sessions)
