@@ -263,3 +263,64 @@ async fn a_review_survives_a_rediff_and_carries_over_to_a_new_version_with_the_s
     let page = app.get(&mut Browser::default(), &provision_path(lineage)).await;
     assert!(page.body.contains("Reviewed once, still true.") && page.body.contains("Reviewed by an editor on"));
 }
+
+#[sqlx::test]
+async fn a_bad_exposure_or_a_stale_form_is_refused_and_an_editor_exposure_reaches_the_topic(pool: PgPool) {
+    import_fixture(&pool).await;
+    let (lineage, topic, version) = analysed_provision(&pool).await;
+    let automated: String = sqlx::query_scalar(
+        "select automated->>'exposure' from provision_analyses where version_id = $1 and lineage_id = $2 and topic = $3",
+    )
+    .bind(version)
+    .bind(lineage)
+    .bind(&topic)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let level = if automated == "low" { "high" } else { "low" };
+    let app = WebApp::spawn(pool.clone()).await;
+    let mut editor = operator(&app, "editor@example.com").await;
+    let csrf = csrf_of(&app.get(&mut editor, &review_path(lineage)).await.body);
+    let form = |version: i64, exposure: &str, meaning: &str| {
+        let fields =
+            [("version_id", version.to_string()), ("exposure", exposure.to_owned()), ("meaning", meaning.to_owned())];
+        let mut all = vec![("csrf_token", csrf.clone()), ("topic", topic.clone())];
+        all.extend(fields);
+        all
+    };
+    let bad_fields = form(version, "severe", "Kept in the form.");
+    let stale_fields = form(version - 1, level, "Too late.");
+    let good_fields = form(version, level, "The editor's level.");
+
+    let bad = app.post_raw(&mut editor, &review_path(lineage), &refs(&bad_fields)).await;
+    let too_late = app.post_raw(&mut editor, &review_path(lineage), &refs(&stale_fields)).await;
+    let good = app.post_raw(&mut editor, &review_path(lineage), &refs(&good_fields)).await;
+
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("is not an exposure level"), "{}", bad.body);
+    assert!(bad.body.contains("Kept in the form."), "the editor's text is shown again");
+    assert_eq!(too_late.status, StatusCode::CONFLICT);
+    assert!(too_late.body.contains("A newer version of this provision was archived"));
+    assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.body);
+    let on_topic: String = sqlx::query_scalar(
+        "select pt.exposure from provision_topics pt join provisions p using (provision_id)
+         where p.version_id = $1 and p.lineage_id = $2 and pt.topic = $3",
+    )
+    .bind(version)
+    .bind(lineage)
+    .bind(&topic)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(on_topic, level, "pages that count exposure see the editor's level");
+    let fields: Vec<String> =
+        sqlx::query_scalar("select field from analysis_edits order by field").fetch_all(&pool).await.unwrap();
+    assert_eq!(fields, ["exposure", "meaning"], "only the good form was saved");
+    let page = app.get(&mut Browser::default(), &provision_path(lineage)).await;
+    assert!(page.body.contains(&format!("exposure-{level}")) && page.body.contains("(set by an editor)"));
+}
+
+/// Form fields as `post_raw` takes them.
+fn refs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}

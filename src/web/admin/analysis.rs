@@ -152,6 +152,7 @@ async fn head_of(state: &AppState, lineage: &str) -> Result<(i64, LineageHeadRow
 }
 
 /// `GET /admin/provisions/{lineage}/analysis`
+#[tracing::instrument(skip_all, fields(lineage = %lineage))]
 pub async fn show(
     State(state): State<AppState>,
     admin: AdminUser,
