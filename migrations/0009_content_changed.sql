@@ -13,7 +13,8 @@ declare
     t text;
 begin
     foreach t in array array['platforms', 'documents', 'snapshots', 'versions', 'verifications',
-                             'lineages', 'provisions', 'changes', 'provision_changes', 'provision_topics']
+                             'lineages', 'provisions', 'changes', 'provision_changes', 'provision_topics',
+                             'provision_analyses']
     loop
         execute format('create trigger %I after insert or update or delete or truncate on %I '
                        'for each statement execute function notify_content_changed()',

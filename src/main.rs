@@ -40,6 +40,12 @@ enum Command {
         #[arg(long)]
         document: Option<String>,
     },
+    /// Tag provision texts from stdin (one per line, or JSON Lines with "text") with topics, one
+    /// JSON line out per line in; exit 0 all fine, 1 some lines malformed, 2 I/O error.
+    Classify(cli::classify::ClassifyArgs),
+    /// Classify stored provisions again and recompute their automated analyses (after a taxonomy
+    /// change), keeping every field an editor wrote.
+    Reanalyse(cli::reanalyse::ReanalyseArgs),
     /// Change an organisation's plan without a card (`plan set EMAIL_OR_ORG PLAN [--until DATE]`).
     Plan(cli::plan::PlanArgs),
     /// Grant or revoke operator rights (the `/admin/plans` page).
@@ -110,6 +116,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "{} documents, {} versions: {} changes recomputed",
                 report.documents, report.versions, report.changes
             );
+        }
+        Command::Classify(args) => {
+            let classifier = cli::classify::classifier(&args)?;
+            let summary = cli::classify::run(&classifier, std::io::stdin().lock(), out.lock(), std::io::stderr())?;
+            return Ok(ExitCode::from(summary.exit_code()));
+        }
+        Command::Reanalyse(args) => {
+            let state = AppState::connect(cli.config).await?;
+            cli::reanalyse::run(&state.pool, &args, &mut out).await?;
         }
         Command::Plan(args) => {
             let state = AppState::connect(cli.config).await?;

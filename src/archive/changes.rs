@@ -7,6 +7,7 @@ use sqlx::{PgConnection, PgPool};
 
 use crate::db::{
     self,
+    analyses::NewAnalysis,
     provisions::{ChangeRefs, TopicRow},
     versions::VersionRow,
 };
@@ -91,7 +92,8 @@ pub async fn store_provisions(
     let new_lineages: Vec<i64> =
         new_lineages.into_iter().map(|l| l.or_else(|| fresh.next()).unwrap_or_default()).collect();
     let new_ids = db::provisions::insert_provisions(conn, version_id, &new, &new_lineages).await?;
-    store_topics(conn, &new, &new_ids).await?;
+    let version = VersionProvisions { version_id, previous_version_id: previous.map(|p| p.version_id) };
+    store_topics(conn, &version, &classify_provisions(&new, &new_ids, &new_lineages)).await?;
     let mut stored = Stored { provisions: new.len(), change: None };
     if let Some(prev) = previous.filter(|_| !change.is_empty() && !old_rows.is_empty()) {
         let old_ids: Vec<i64> = old_rows.iter().map(|r| r.provision_id).collect();
@@ -110,17 +112,32 @@ pub async fn store_provisions(
     Ok(stored)
 }
 
-/// Classifies each provision and stores its topics with the evidence and the exposure the
-/// analysis rubric gives this provision's wording.
-async fn store_topics(conn: &mut PgConnection, provisions: &[Provision], ids: &[i64]) -> Result<(), sqlx::Error> {
+/// A version whose provisions are being classified, and the version before it (whose editor
+/// reviews carry over to provisions with unchanged text).
+#[derive(Debug, Clone, Copy)]
+pub struct VersionProvisions {
+    pub version_id: i64,
+    pub previous_version_id: Option<i64>,
+}
+
+/// The topics and automated analyses of a version's provisions.
+#[derive(Debug, Default)]
+pub struct Classified {
+    pub topics: Vec<TopicRow>,
+    pub analyses: Vec<NewAnalysis>,
+}
+
+/// Classifies each provision (ids and lineages in the same order) and composes the analysis of
+/// each topic, with the exposure the rubric gives this provision's wording.
+pub fn classify_provisions(provisions: &[Provision], ids: &[i64], lineages: &[i64]) -> Classified {
     let (classifier, taxonomy) = (Classifier::builtin(), Taxonomy::builtin());
-    let mut rows = Vec::new();
-    for (provision, id) in provisions.iter().zip(ids) {
+    let mut classified = Classified::default();
+    for ((provision, id), lineage_id) in provisions.iter().zip(ids).zip(lineages) {
         let matches = classifier.classify(&provision.heading_path, &provision.text);
         let analyses = analyse(taxonomy, &matches, &provision.text);
         for m in matches {
             let exposure = analyses.iter().find(|a| a.topic == m.topic).map(|a| a.exposure);
-            rows.push(TopicRow {
+            classified.topics.push(TopicRow {
                 provision_id: *id,
                 topic: m.topic,
                 confidence: m.confidence,
@@ -128,8 +145,26 @@ async fn store_topics(conn: &mut PgConnection, provisions: &[Provision], ids: &[
                 exposure,
             });
         }
+        classified
+            .analyses
+            .extend(analyses.into_iter().map(|analysis| NewAnalysis { lineage_id: *lineage_id, analysis }));
     }
-    db::provisions::insert_topics(conn, &rows).await
+    classified
+}
+
+/// Stores the topics and analyses of a version's provisions (analyses keep their editor fields);
+/// an exposure an editor set wins over the rubric's. Returns how many analyses were stored or changed.
+pub async fn store_topics(
+    conn: &mut PgConnection,
+    version: &VersionProvisions,
+    classified: &Classified,
+) -> Result<u64, sqlx::Error> {
+    db::provisions::insert_topics(conn, &classified.topics).await?;
+    let stored =
+        db::analyses::upsert_analyses(conn, version.version_id, version.previous_version_id, &classified.analyses)
+            .await?;
+    db::analyses::apply_editor_exposure(conn, version.version_id).await?;
+    Ok(stored)
 }
 
 /// What a rediff did.
@@ -143,12 +178,7 @@ pub struct RediffReport {
 /// Recomputes provisions, lineages and changes of the stored history of the documents (all,
 /// or those with this slug), without touching versions or sending anything.
 pub async fn rediff(pool: &PgPool, document: Option<&str>) -> anyhow::Result<RediffReport> {
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "select document_id from documents where $1::text is null or slug = $1 order by document_id",
-    )
-    .bind(document)
-    .fetch_all(pool)
-    .await?;
+    let ids = db::documents::document_ids(&mut *pool.acquire().await?, document).await?;
     let mut report = RediffReport::default();
     for document_id in ids {
         let mut tx = pool.begin().await?;
@@ -163,6 +193,8 @@ pub async fn rediff(pool: &PgPool, document: Option<&str>) -> anyhow::Result<Red
             report.changes += usize::from(stored.change.is_some());
             previous = Some(version);
         }
+        // Analyses of provisions the recomputation no longer has (editors' work is kept).
+        db::analyses::remove_orphans(&mut tx, document_id).await?;
         // Lineages no provision uses any more.
         sqlx::query("delete from lineages l where document_id = $1 and not exists (select 1 from provisions p where p.lineage_id = l.lineage_id)")
             .bind(document_id)

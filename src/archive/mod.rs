@@ -4,6 +4,7 @@ pub mod capture;
 pub mod catalog_sync;
 pub mod changes;
 pub mod import;
+pub mod reanalyse;
 pub mod suspect;
 
 pub use capture::{CaptureReport, capture_document};

@@ -1,7 +1,9 @@
 //! Command-line commands, each a few lines over the library; `main.rs` only parses and calls.
 pub mod admin;
 pub mod catalog;
+pub mod classify;
 pub mod diff;
 pub mod fetch;
 pub mod import;
 pub mod plan;
+pub mod reanalyse;

@@ -143,3 +143,11 @@ pub async fn ensure_document(
     .fetch_one(conn)
     .await
 }
+
+/// Ids of all documents, or of those with this slug, in id order.
+pub async fn document_ids(conn: &mut PgConnection, slug: Option<&str>) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("select document_id from documents where $1::text is null or slug = $1 order by document_id")
+        .bind(slug)
+        .fetch_all(conn)
+        .await
+}

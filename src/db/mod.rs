@@ -1,5 +1,6 @@
 //! sqlx query functions, one file per aggregate. Each takes `&mut PgConnection` (a transaction
 //! coerces) so the caller owns the transaction, and returns plain `sqlx::Error`.
+pub mod analyses;
 pub mod documents;
 pub mod fetch_events;
 pub mod jobs;

@@ -219,3 +219,20 @@ pub async fn insert_topics(conn: &mut PgConnection, topics: &[TopicRow]) -> Resu
     .await
     .map(|_| ())
 }
+
+/// The (provision id, topic) pairs stored for these provisions.
+pub async fn topic_pairs(conn: &mut PgConnection, provision_ids: &[i64]) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("select provision_id, topic from provision_topics where provision_id = any($1)")
+        .bind(provision_ids)
+        .fetch_all(conn)
+        .await
+}
+
+/// Forgets the topics of these provisions (before classifying them again).
+pub async fn delete_topics(conn: &mut PgConnection, provision_ids: &[i64]) -> Result<(), sqlx::Error> {
+    sqlx::query("delete from provision_topics where provision_id = any($1)")
+        .bind(provision_ids)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}

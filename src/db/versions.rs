@@ -80,6 +80,14 @@ pub async fn versions_of(conn: &mut PgConnection, document_id: i64) -> Result<Ve
     .await
 }
 
+/// The ids of a document's versions, oldest first.
+pub async fn version_ids_of(conn: &mut PgConnection, document_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("select version_id from versions where document_id = $1 order by captured_at, version_id")
+        .bind(document_id)
+        .fetch_all(conn)
+        .await
+}
+
 /// How many versions a document has.
 pub async fn count_versions(conn: &mut PgConnection, document_id: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("select count(*) from versions where document_id = $1").bind(document_id).fetch_one(conn).await

@@ -1,6 +1,7 @@
 //! The web app: pages, the JSON API and health checks. Each module exposes `router()`; this
 //! one merges them, adds the layers and attaches the state once.
 pub mod accounts;
+mod admin;
 mod api;
 pub mod csrf;
 pub mod error;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(public_router(&state))
         .merge(unsubscribe::router())
         .merge(accounts::router())
+        .merge(admin::router())
         .route_layer(middleware::from_fn(metrics::track))
         .layer(sessions)
         .nest_service("/static", ServeDir::new(static_dir()))

@@ -46,3 +46,72 @@ async fn fetch_of_an_unknown_platform_says_what_to_do(pool: PgPool) {
 
     assert!(error.to_string().contains("catalog check"), "{error}");
 }
+
+/// Runs `clausewatch classify` (the built binary) on `input`: (exit code, stdout lines, stderr).
+fn classify_cli(input: &str) -> (i32, Vec<serde_json::Value>, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clausewatch"))
+        .arg("classify")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("input is written");
+    let output = child.wait_with_output().expect("the binary ends");
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8 out");
+    let lines = stdout.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}"))).collect();
+    (output.status.code().expect("an exit code"), lines, String::from_utf8(output.stderr).expect("UTF-8 err"))
+}
+
+fn slugs(line: &serde_json::Value) -> Vec<String> {
+    line["topics"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no topics in {line}"))
+        .iter()
+        .map(|t| t["slug"].as_str().expect("a slug").to_owned())
+        .collect()
+}
+
+const ARBITRATION: &str = "Any dispute will be resolved by binding individual arbitration, and you waive any right to a class action or jury trial.";
+const TRAINING: &str = "We may use your conversations and uploaded content to train and improve our AI models unless you opt out in your settings.";
+
+#[test]
+fn classify_tags_plain_lines_and_json_lines_with_topics_in_input_order() {
+    let input = format!(
+        "{ARBITRATION}\n{}\nThe sky is blue today.\n{}\n",
+        serde_json::json!({ "text": TRAINING }),
+        serde_json::json!({ "text": ARBITRATION, "heading_path": ["Disputes"] })
+    );
+
+    let (code, lines, stderr) = classify_cli(&input);
+
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(lines.len(), 4);
+    assert!(slugs(&lines[0]).contains(&"arbitration".to_owned()), "{}", lines[0]);
+    assert!(slugs(&lines[1]).contains(&"ai-training".to_owned()), "{}", lines[1]);
+    assert!(!slugs(&lines[1]).contains(&"arbitration".to_owned()), "{}", lines[1]);
+    assert!(slugs(&lines[2]).is_empty(), "{}", lines[2]);
+    assert!(slugs(&lines[3]).contains(&"arbitration".to_owned()), "{}", lines[3]);
+    let topic = &lines[0]["topics"][0];
+    assert!(topic["confidence"].as_f64().is_some_and(|c| c > 0.0 && c <= 1.0), "{topic}");
+    assert!(!topic["evidence"].as_array().expect("evidence").is_empty(), "{topic}");
+}
+
+#[test]
+fn classify_reports_a_malformed_line_by_number_and_still_classifies_the_lines_after_it() {
+    let input =
+        format!("{TRAINING}\n{{\"text\": \"unterminated\n{}\n{ARBITRATION}\n", serde_json::json!({ "txt": "x" }));
+
+    let (code, lines, stderr) = classify_cli(&input);
+
+    assert_eq!(code, 1, "exit 1 when some lines were malformed");
+    assert_eq!(lines.len(), 4, "one output line per input line");
+    assert!(stderr.lines().next().is_some_and(|l| l.starts_with("line 2: ")), "{stderr}");
+    assert!(stderr.contains("line 3: "), "{stderr}");
+    assert!(lines[1]["error"].as_str().is_some_and(|e| e.starts_with("line 2: invalid JSON")), "{}", lines[1]);
+    assert!(lines[2]["error"].as_str().is_some_and(|e| e.contains("\"text\"")), "{}", lines[2]);
+    assert!(slugs(&lines[0]).contains(&"ai-training".to_owned()), "{}", lines[0]);
+    assert!(slugs(&lines[3]).contains(&"arbitration".to_owned()), "{}", lines[3]);
+}

@@ -2,6 +2,7 @@
 mod accounts;
 mod alert_triggers;
 mod alerts;
+mod analysis_editor;
 mod api_v1;
 mod archive;
 mod browser;

@@ -131,3 +131,36 @@ pub async fn peer_provisions(
     .fetch_all(conn)
     .await
 }
+
+/// The newest provision of a lineage with its document and platform (the one editors review).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LineageHeadRow {
+    pub provision_id: i64,
+    pub version_id: i64,
+    pub captured_at: DateTime<Utc>,
+    pub key: String,
+    pub heading_path: Vec<String>,
+    pub title: Option<String>,
+    pub text: String,
+    pub document_slug: String,
+    pub terms_type: String,
+    pub platform_slug: String,
+    pub platform_name: String,
+}
+
+/// The newest provision of a lineage, if the lineage exists and has one.
+pub async fn lineage_head(conn: &mut PgConnection, lineage_id: i64) -> Result<Option<LineageHeadRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select pr.provision_id, pr.version_id, v.captured_at, pr.key, pr.heading_path, pr.title, pr.text,
+                d.slug as document_slug, d.terms_type, p.slug as platform_slug, p.name as platform_name
+         from provisions pr
+         join versions v on v.version_id = pr.version_id
+         join documents d on d.document_id = v.document_id
+         join platforms p on p.platform_id = d.platform_id
+         where pr.lineage_id = $1
+         order by v.captured_at desc, v.version_id desc limit 1",
+    )
+    .bind(lineage_id)
+    .fetch_optional(conn)
+    .await
+}

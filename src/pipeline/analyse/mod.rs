@@ -1,5 +1,6 @@
 //! Composes a provision's analysis from topic knowledge and the provision's own features.
 mod features;
+pub mod review;
 
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};

@@ -1,12 +1,13 @@
 //! The public pages: thin handlers (parse → `db::pages` query → view struct → template) and the
 //! display helpers they share. Archived text is untrusted: templates escape it, never `|safe`.
+pub mod analysis_view;
 mod changes;
 mod diff;
 mod diff_view;
 mod document;
 mod home;
 mod platforms;
-mod provision;
+pub mod provision;
 mod static_pages;
 mod topics;
 mod version;

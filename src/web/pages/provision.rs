@@ -4,12 +4,10 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 
+use super::analysis_view::{AnalysisView, provision_analyses};
 use super::document::{document_crumbs, find_document};
 use super::{Block, Crumb, blocks, date, diff_href, document_href, excerpt, topic_href, topic_name};
 use crate::db::pages::provisions::{lineage_changes, lineage_provisions, peer_provisions, provision_topics};
-use crate::domain::topic::{Regulation, Taxonomy};
-use crate::pipeline::analyse::{Analysis, analyse};
-use crate::pipeline::classify::TopicMatch;
 use crate::startup::AppState;
 use crate::web::error::{AppError, PageError, parse_id};
 use crate::web::extract::CurrentOrg;
@@ -22,33 +20,6 @@ pub struct TopicView {
     pub name: String,
     pub href: String,
     pub evidence: Vec<String>,
-}
-
-/// What the provision means for one of its topics (the analysis composer's output).
-pub struct AnalysisView {
-    pub topic: String,
-    pub exposure: String,
-    pub meaning: String,
-    pub rationale: Vec<String>,
-    pub regulations: Vec<Regulation>,
-    pub jurisdictions: Vec<String>,
-    pub contract_implications: Vec<String>,
-    pub compliance_actions: Vec<String>,
-}
-
-impl AnalysisView {
-    fn from_analysis(a: Analysis) -> AnalysisView {
-        AnalysisView {
-            topic: topic_name(&a.topic),
-            exposure: a.exposure.to_string(),
-            meaning: a.meaning,
-            rationale: a.rationale,
-            regulations: a.regulations,
-            jurisdictions: a.jurisdictions,
-            contract_implications: a.contract_implications,
-            compliance_actions: a.compliance_actions,
-        }
-    }
 }
 
 /// Another platform's provision on a shared topic.
@@ -89,6 +60,13 @@ pub struct ProvisionPage {
     pub analyses: Vec<AnalysisView>,
     /// Contract implications and compliance actions in full (Professional); a teaser otherwise.
     pub full_analysis: bool,
+    /// For operators: where to review the analysis.
+    pub review_href: Option<String>,
+}
+
+/// The operators' page that reviews a provision's analysis.
+pub fn review_href(lineage_id: i64) -> String {
+    format!("/admin/provisions/{lineage_id}/analysis")
 }
 
 /// The provision's own heading, else its heading path, else its key.
@@ -111,11 +89,7 @@ pub async fn get(
         .ok_or_else(|| AppError::not_found(format!("{} has no provision {lineage_id}.", doc.terms_type)))?;
     let topics = provision_topics(&mut conn, latest.provision_id).await?;
     let slugs: Vec<String> = topics.iter().map(|t| t.topic.clone()).collect();
-    let matches: Vec<TopicMatch> = topics
-        .iter()
-        .map(|t| TopicMatch { topic: t.topic.clone(), confidence: t.confidence, evidence: t.evidence.clone() })
-        .collect();
-    let analyses = analyse(Taxonomy::builtin(), &matches, &latest.text);
+    let analyses = provision_analyses(&mut conn, latest.version_id, lineage_id, &topics, &latest.text).await?;
     let peers =
         if slugs.is_empty() { Vec::new() } else { peer_provisions(&mut conn, &slugs, doc.platform_id, PEERS).await? };
     let history = lineage_changes(&mut conn, lineage_id).await?;
@@ -131,7 +105,8 @@ pub async fn get(
             .into_iter()
             .map(|t| TopicView { name: topic_name(&t.topic), href: topic_href(&t.topic), evidence: t.evidence })
             .collect(),
-        analyses: analyses.into_iter().map(AnalysisView::from_analysis).collect(),
+        analyses: analyses.iter().map(AnalysisView::new).collect(),
+        review_href: viewer.as_ref().filter(|org| org.user.is_admin).map(|_| review_href(lineage_id)),
         full_analysis: viewer.is_some_and(|org| org.plan.full_analysis()),
         peers: peers
             .into_iter()
