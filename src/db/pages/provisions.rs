@@ -98,11 +98,12 @@ pub struct PeerProvisionRow {
     pub title: Option<String>,
     pub text: String,
     pub topic: String,
+    pub confidence: f32,
 }
 
-/// Up to `limit` platforms other than `platform_id` whose current version has a provision on
-/// one of `topics`: the most confident such provision of each, by platform name.
-pub async fn peer_provisions(
+/// The current provisions of platforms other than `platform_id` on any of `topics` (at most
+/// `limit`, most confident first): the candidates for "how other platforms handle this".
+pub async fn peer_candidates(
     conn: &mut PgConnection,
     topics: &[String],
     platform_id: i64,
@@ -111,19 +112,18 @@ pub async fn peer_provisions(
     sqlx::query_as(
         "with current_versions as (
              select distinct on (document_id) version_id from versions
-             order by document_id, captured_at desc, version_id desc),
-         best as (
-             select distinct on (p.platform_id) p.slug as platform_slug, p.name as platform_name,
-                 d.slug as document_slug, d.terms_type, pr.lineage_id, pr.title, pr.text, pt.topic
-             from provision_topics pt
-             join provisions pr on pr.provision_id = pt.provision_id
-             join current_versions cv on cv.version_id = pr.version_id
-             join versions v on v.version_id = pr.version_id
-             join documents d on d.document_id = v.document_id
-             join platforms p on p.platform_id = d.platform_id
-             where pt.topic = any($1) and p.platform_id <> $2 and p.enabled
-             order by p.platform_id, pt.confidence desc, pr.ordinal)
-         select * from best order by platform_name limit $3",
+             order by document_id, captured_at desc, version_id desc)
+         select distinct on (pr.provision_id) p.slug as platform_slug, p.name as platform_name,
+             d.slug as document_slug, d.terms_type, pr.lineage_id, pr.title, pr.text, pt.topic, pt.confidence
+         from provision_topics pt
+         join provisions pr on pr.provision_id = pt.provision_id
+         join current_versions cv on cv.version_id = pr.version_id
+         join versions v on v.version_id = pr.version_id
+         join documents d on d.document_id = v.document_id
+         join platforms p on p.platform_id = d.platform_id
+         where pt.topic = any($1) and p.platform_id <> $2 and p.enabled
+         order by pr.provision_id, pt.confidence desc
+         limit $3",
     )
     .bind(topics)
     .bind(platform_id)

@@ -128,6 +128,12 @@ fn ratio_of(shared: usize, total: usize) -> f32 {
     (2.0 * shared as f64 / total as f64) as f32
 }
 
+/// How much two texts share their words, in any order: twice the shared words over all of them
+/// (0 to 1). Cheap enough to rank hundreds of provisions for one page.
+pub fn word_overlap(a: &str, b: &str) -> f32 {
+    TokenBag::new(a).upper_bound(&TokenBag::new(b))
+}
+
 /// Whether two texts are at least `threshold` similar (see [`TokenBag::ratio_at_least`]).
 pub(crate) fn similar_enough(a: &str, b: &str, threshold: f32) -> bool {
     TokenBag::new(a).ratio_at_least(&TokenBag::new(b), threshold).is_some()

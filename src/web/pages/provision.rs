@@ -7,13 +7,18 @@ use axum::extract::{Path, State};
 use super::analysis_view::{AnalysisView, provision_analyses};
 use super::document::{document_crumbs, find_document};
 use super::{Block, Crumb, blocks, date, diff_href, document_href, excerpt, topic_href, topic_name};
-use crate::db::pages::provisions::{lineage_changes, lineage_provisions, peer_provisions, provision_topics};
+use crate::db::pages::provisions::{
+    PeerProvisionRow, lineage_changes, lineage_provisions, peer_candidates, provision_topics,
+};
+use crate::pipeline::align::word_overlap;
 use crate::startup::AppState;
 use crate::web::error::{AppError, PageError, parse_id};
 use crate::web::extract::CurrentOrg;
 
 /// How many other platforms the page quotes.
-const PEERS: i64 = 3;
+const PEERS: usize = 3;
+/// Provisions of other platforms compared with this one, at most.
+const PEER_CANDIDATES: i64 = 2000;
 
 /// A topic of the provision with the phrases that matched.
 pub struct TopicView {
@@ -90,8 +95,11 @@ pub async fn get(
     let topics = provision_topics(&mut conn, latest.provision_id).await?;
     let slugs: Vec<String> = topics.iter().map(|t| t.topic.clone()).collect();
     let analyses = provision_analyses(&mut conn, latest.version_id, lineage_id, &topics, &latest.text).await?;
-    let peers =
-        if slugs.is_empty() { Vec::new() } else { peer_provisions(&mut conn, &slugs, doc.platform_id, PEERS).await? };
+    let peers = if slugs.is_empty() {
+        Vec::new()
+    } else {
+        most_similar(&latest.text, peer_candidates(&mut conn, &slugs, doc.platform_id, PEER_CANDIDATES).await?)
+    };
     let history = lineage_changes(&mut conn, lineage_id).await?;
     let heading = label(latest.title.as_deref(), &latest.heading_path, &latest.key);
     let base = document_href(&doc.platform_slug, &doc.slug);
@@ -133,4 +141,63 @@ pub async fn get(
         platform_name: doc.platform_name,
         document_name: doc.terms_type,
     })
+}
+
+/// The provisions of other platforms most like `text` in wording, one per platform, most alike
+/// first (shared words, as the aligner counts them).
+fn most_similar(text: &str, candidates: Vec<PeerProvisionRow>) -> Vec<PeerProvisionRow> {
+    let mut scored: Vec<(f32, PeerProvisionRow)> =
+        candidates.into_iter().map(|c| (word_overlap(text, &c.text), c)).collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.confidence.total_cmp(&a.1.confidence)));
+    let mut seen = Vec::new();
+    scored
+        .into_iter()
+        .filter(|(_, c)| {
+            let first = !seen.contains(&c.platform_slug);
+            if first {
+                seen.push(c.platform_slug.clone());
+            }
+            first
+        })
+        .take(PEERS)
+        .map(|(_, c)| c)
+        .collect()
+}
+
+#[cfg(test)]
+mod peer_tests {
+    use super::*;
+
+    fn row(platform: &str, text: &str, confidence: f32) -> PeerProvisionRow {
+        PeerProvisionRow {
+            platform_slug: platform.into(),
+            platform_name: platform.into(),
+            document_slug: "terms".into(),
+            terms_type: "Terms".into(),
+            lineage_id: 1,
+            title: None,
+            text: text.into(),
+            topic: "ai-training".into(),
+            confidence,
+        }
+    }
+
+    #[test]
+    fn peers_are_the_most_alike_provision_of_each_other_platform() {
+        let text = "We may use your conversations to train our models unless you opt out.";
+        let peers = most_similar(
+            text,
+            vec![
+                row("a", "Payment is due monthly.", 0.9),
+                row("a", "We use your conversations to train models unless you opt out in settings.", 0.5),
+                row("b", "Your content may be used to improve our services.", 0.7),
+                row("c", "We do not train on your conversations.", 0.6),
+                row("d", "Cookies help us remember you.", 0.9),
+            ],
+        );
+        let order: Vec<(&str, &str)> = peers.iter().map(|p| (p.platform_slug.as_str(), &p.text[..12])).collect();
+        assert_eq!(peers.len(), 3);
+        assert_eq!(order[0], ("a", "We use your "), "the alike provision, not the more confident one");
+        assert_eq!(peers[1].platform_slug, "c");
+    }
 }
