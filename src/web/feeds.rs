@@ -10,6 +10,7 @@ use axum::{
     routing::get,
 };
 use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
 
 use super::error::{AppError, PageError};
 use super::pages::diff_href;
@@ -86,17 +87,25 @@ fn atom_response(xml: String) -> Response {
     ([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response()
 }
 
+/// The feed of the changes `filter` keeps: at `self_path`, about the page at `html_path`.
+async fn feed(
+    state: &AppState,
+    conn: &mut PgConnection,
+    filter: ChangeFilter<'_>,
+    title: &str,
+    self_path: &str,
+    html_path: &str,
+) -> Result<Response, PageError> {
+    let changes = recent_changes(conn, filter, ENTRIES, 0).await?;
+    let meta = FeedMeta { base_url: state.config.base_url.as_str(), title, self_path, html_path };
+    Ok(atom_response(atom(&meta, &changes, Utc::now())))
+}
+
 #[tracing::instrument(skip_all)]
 async fn all_changes(State(state): State<AppState>) -> Result<Response, PageError> {
     let mut conn = state.pool.acquire().await?;
-    let changes = recent_changes(&mut conn, ChangeFilter::default(), ENTRIES, 0).await?;
-    let meta = FeedMeta {
-        base_url: state.config.base_url.as_str(),
-        title: "ClauseWatch: changes to AI platform terms",
-        self_path: "/changes.atom",
-        html_path: "/changes",
-    };
-    Ok(atom_response(atom(&meta, &changes, Utc::now())))
+    let title = "ClauseWatch: changes to AI platform terms";
+    feed(&state, &mut conn, ChangeFilter::default(), title, "/changes.atom", "/changes").await
 }
 
 #[tracing::instrument(skip_all, fields(platform = %slug))]
@@ -106,17 +115,9 @@ async fn platform_changes(State(state): State<AppState>, Path(slug): Path<String
         .await?
         .ok_or_else(|| AppError::not_found(format!("We watch no platform {slug:?}, so it has no feed.")))?;
     let filter = ChangeFilter { platform: Some(&platform.slug), ..ChangeFilter::default() };
-    let changes = recent_changes(&mut conn, filter, ENTRIES, 0).await?;
     let title = format!("ClauseWatch: changes to {} terms", platform.name);
-    let html_path = format!("/platforms/{}", platform.slug);
-    let self_path = format!("{html_path}/changes.atom");
-    let meta = FeedMeta {
-        base_url: state.config.base_url.as_str(),
-        title: &title,
-        self_path: &self_path,
-        html_path: &html_path,
-    };
-    Ok(atom_response(atom(&meta, &changes, Utc::now())))
+    let html_path = super::pages::platform_href(&platform.slug);
+    feed(&state, &mut conn, filter, &title, &format!("{html_path}/changes.atom"), &html_path).await
 }
 
 #[tracing::instrument(skip_all, fields(platform = %platform, document = %document))]
@@ -127,17 +128,9 @@ async fn document_changes(
     let mut conn = state.pool.acquire().await?;
     let doc = find_document(&mut conn, &platform, &document).await?;
     let filter = ChangeFilter { platform: Some(&doc.platform_slug), document: Some(&doc.slug), since: None };
-    let changes = recent_changes(&mut conn, filter, ENTRIES, 0).await?;
     let title = format!("ClauseWatch: changes to the {} {}", doc.platform_name, doc.terms_type);
     let html_path = super::pages::document_href(&doc.platform_slug, &doc.slug);
-    let self_path = format!("{html_path}/changes.atom");
-    let meta = FeedMeta {
-        base_url: state.config.base_url.as_str(),
-        title: &title,
-        self_path: &self_path,
-        html_path: &html_path,
-    };
-    Ok(atom_response(atom(&meta, &changes, Utc::now())))
+    feed(&state, &mut conn, filter, &title, &format!("{html_path}/changes.atom"), &html_path).await
 }
 
 #[cfg(test)]

@@ -109,11 +109,8 @@ pub async fn peer_candidates(
     platform_id: i64,
     limit: i64,
 ) -> Result<Vec<PeerProvisionRow>, sqlx::Error> {
-    sqlx::query_as(
-        "with current_versions as (
-             select distinct on (document_id) version_id from versions
-             order by document_id, captured_at desc, version_id desc)
-         select distinct on (pr.provision_id) p.slug as platform_slug, p.name as platform_name,
+    sqlx::query_as(with_current_versions!(
+        "select distinct on (pr.provision_id) p.slug as platform_slug, p.name as platform_name,
              d.slug as document_slug, d.terms_type, pr.lineage_id, pr.title, pr.text, pt.topic, pt.confidence
          from provision_topics pt
          join provisions pr on pr.provision_id = pt.provision_id
@@ -123,8 +120,8 @@ pub async fn peer_candidates(
          join platforms p on p.platform_id = d.platform_id
          where pt.topic = any($1) and p.platform_id <> $2 and p.enabled
          order by pr.provision_id, pt.confidence desc
-         limit $3",
-    )
+         limit $3"
+    ))
     .bind(topics)
     .bind(platform_id)
     .bind(limit)

@@ -12,18 +12,6 @@ pub struct TopicCellRow {
     pub exposure: Option<String>,
 }
 
-/// The current version of every document: the newest by capture time.
-macro_rules! with_current_versions {
-    ($tail:literal) => {
-        concat!(
-            "with current_versions as (
-                 select distinct on (document_id) version_id from versions
-                 order by document_id, captured_at desc, version_id desc) ",
-            $tail
-        )
-    };
-}
-
 /// Topic × platform counts over every platform's current provisions.
 pub async fn topic_cells(conn: &mut PgConnection) -> Result<Vec<TopicCellRow>, sqlx::Error> {
     sqlx::query_as(with_current_versions!(
