@@ -78,7 +78,7 @@ fn drop_links(text: &str, kind: Link) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     let mut out = String::new();
     let (mut copied, mut from) = (0, 0);
-    while let Some(found) = bytes[from..].iter().position(|&b| b == b'[') {
+    while let Some(found) = text[from..].find('[') {
         let open = from + found;
         let start = match kind {
             Link::Text => Some(open),
@@ -129,7 +129,7 @@ fn unescape(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     let mut out = String::new();
     let (mut copied, mut from) = (0, 0);
-    while let Some(found) = bytes[from..].iter().position(|&b| b == b'\\') {
+    while let Some(found) = text[from..].find('\\') {
         let slash = from + found;
         if bytes.get(slash + 1).is_some_and(u8::is_ascii_punctuation) {
             out.push_str(&text[copied..slash]);
@@ -154,9 +154,11 @@ fn visible_nfc(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
         return Cow::Borrowed(text);
     }
-    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
-        // NFC already: normalising would change nothing.
-        if text.contains(|c| c == '\u{a0}' || invisible(c)) {
+    let mut to_replace = false;
+    let nfc = is_nfc_quick(text.chars().inspect(|&c| to_replace |= c == '\u{a0}' || invisible(c)));
+    if nfc == IsNormalized::Yes {
+        // NFC already (and every character seen): normalising would change nothing.
+        if to_replace {
             return Cow::Owned(text.chars().filter_map(visible).collect());
         }
         return Cow::Borrowed(text);
