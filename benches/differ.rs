@@ -5,7 +5,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 use clausewatch::corpus::consecutive_pairs;
-use clausewatch::pipeline::diff::diff_texts;
+use clausewatch::pipeline::diff::{diff_many, diff_texts};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn corpus() -> PathBuf {
@@ -42,9 +42,12 @@ fn differ(c: &mut Criterion) {
     });
     let mut group = c.benchmark_group("corpus");
     group.sample_size(10);
-    group.bench_function("every_consecutive_pair", |b| {
+    // As `clausewatch diff --pairs` diffs them: on every core.
+    let pairs: Vec<(&str, &str)> = texts.iter().map(|(_, x, y)| (x.as_str(), y.as_str())).collect();
+    group.bench_function("every_consecutive_pair", |b| b.iter(|| black_box(diff_many(black_box(&pairs)))));
+    group.bench_function("every_consecutive_pair_one_thread", |b| {
         b.iter(|| {
-            for (_, x, y) in &texts {
+            for (x, y) in &pairs {
                 black_box(diff_texts(x, y));
             }
         })

@@ -4,7 +4,7 @@ mod render;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::pipeline::diff::{Change, diff_texts};
+use crate::pipeline::diff::{Change, diff_texts, par_map};
 
 /// Largest input file accepted, in bytes.
 pub const MAX_INPUT_BYTES: u64 = 10 * 1024 * 1024;
@@ -148,33 +148,36 @@ pub fn read_text(path: &Path) -> Result<String, DiffCliError> {
     String::from_utf8(bytes).map_err(|_| DiffCliError::NotText { path: path.to_owned() })
 }
 
-/// One JSON line per `OLD<TAB>NEW` line of `list`; a bad pair yields an `error` line.
+/// One JSON line per `OLD<TAB>NEW` line of `list`, in order; a bad pair yields an `error` line.
+/// The pairs are diffed on every core.
 fn run_pairs(list: &Path, out: &mut dyn Write) -> Result<DiffStatus, DiffCliError> {
     let text = read_text(list)?;
+    let lines: Vec<&str> =
+        text.lines().map(str::trim_end).filter(|l| !l.trim().is_empty() && !l.starts_with('#')).collect();
     let mut status = DiffStatus::Same;
-    for line in text.lines().map(str::trim_end).filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
-        let (old, new) = line.split_once('\t').unwrap_or((line, ""));
-        let record = if new.is_empty() {
+    for (record, different) in par_map(&lines, |line| pair_record(line)) {
+        if different {
             status = DiffStatus::Different;
-            serde_json::json!({"old": old, "new": new, "error": "expected OLD<TAB>NEW"})
-        } else {
-            match diff_files(Path::new(old), Path::new(new), None) {
-                Ok(change) => {
-                    if !change.is_empty() {
-                        status = DiffStatus::Different;
-                    }
-                    serde_json::json!({
-                        "old": old, "new": new, "class": change.class,
-                        "changes": change.provisions.len(), "summary": change.summary(),
-                    })
-                }
-                Err(e) => {
-                    status = DiffStatus::Different;
-                    serde_json::json!({"old": old, "new": new, "error": e.to_string()})
-                }
-            }
-        };
+        }
         writeln!(out, "{record}")?;
     }
     Ok(status)
+}
+
+/// The JSON record of one `OLD<TAB>NEW` line, and whether it counts as a difference.
+fn pair_record(line: &str) -> (serde_json::Value, bool) {
+    let (old, new) = line.split_once('\t').unwrap_or((line, ""));
+    if new.is_empty() {
+        return (serde_json::json!({"old": old, "new": new, "error": "expected OLD<TAB>NEW"}), true);
+    }
+    match diff_files(Path::new(old), Path::new(new), None) {
+        Ok(change) => {
+            let record = serde_json::json!({
+                "old": old, "new": new, "class": change.class,
+                "changes": change.provisions.len(), "summary": change.summary(),
+            });
+            (record, !change.is_empty())
+        }
+        Err(e) => (serde_json::json!({"old": old, "new": new, "error": e.to_string()}), true),
+    }
 }

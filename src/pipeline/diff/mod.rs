@@ -1,5 +1,6 @@
 //! Diffing: turns two versions' provisions into a change, provision by provision.
 mod class;
+mod many;
 mod summary;
 mod words;
 
@@ -10,6 +11,7 @@ use crate::pipeline::align::{Link, LinkKind, align};
 use crate::pipeline::segment::segment_pair;
 
 pub use class::classify_texts;
+pub use many::{diff_many, par_map};
 pub use summary::cut_at_word;
 pub use words::word_diff;
 

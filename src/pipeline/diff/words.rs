@@ -1,7 +1,8 @@
 //! Word-level diff of two provision texts, merged into readable runs.
+use std::ops::Range;
 use std::time::Duration;
 
-use similar::{ChangeTag, DiffableStr, TextDiff};
+use similar::{ChangeTag, DiffTag, DiffableStr, TextDiff};
 
 use super::WordOp;
 
@@ -12,34 +13,88 @@ const WORD_DIFF_TIMEOUT: Duration = Duration::from_millis(250);
 /// whitespace between two changed runs is folded into them, so each edit reads as one
 /// deletion followed by one insertion.
 pub fn word_diff(prev: &str, next: &str) -> Vec<WordOp> {
-    // The same tokens and diff as `diff_unicode_words`, with a faster tokeniser for ASCII.
+    // The same tokens and diff as `diff_unicode_words`, with a faster tokeniser.
     let (old, new) = (word_bounds(prev), word_bounds(next));
     let diff = TextDiff::configure().timeout(WORD_DIFF_TIMEOUT).diff_slices(&old, &new);
+    let (old_at, new_at) = (Offsets::of(&old), Offsets::of(&new));
     let mut runs: Vec<(ChangeTag, String)> = Vec::new();
-    for change in diff.iter_all_changes() {
-        let tag = change.tag();
-        match runs.last_mut() {
-            Some((t, s)) if *t == tag => s.push_str(change.value()),
-            _ => runs.push((tag, change.value().to_owned())),
+    for op in diff.ops() {
+        // A replacement reads as its deletion, then its insertion, as `iter_changes` yields it.
+        let (tag, old_range, new_range) = op.as_tag_tuple();
+        let spans = match tag {
+            DiffTag::Equal => [(ChangeTag::Equal, old_at.span(prev, old_range)), (ChangeTag::Insert, "")],
+            DiffTag::Delete => [(ChangeTag::Delete, old_at.span(prev, old_range)), (ChangeTag::Insert, "")],
+            DiffTag::Insert => [(ChangeTag::Insert, new_at.span(next, new_range)), (ChangeTag::Insert, "")],
+            DiffTag::Replace => {
+                [(ChangeTag::Delete, old_at.span(prev, old_range)), (ChangeTag::Insert, new_at.span(next, new_range))]
+            }
+        };
+        for (tag, text) in spans.into_iter().filter(|(_, text)| !text.is_empty()) {
+            match runs.last_mut() {
+                Some((t, s)) if *t == tag => s.push_str(text),
+                _ => runs.push((tag, text.to_owned())),
+            }
         }
     }
     fold_runs(runs)
 }
 
+/// Byte offsets of the tokens of a text (which they cover end to end): token `i` is
+/// `text[at[i]..at[i + 1]]`.
+struct Offsets(Vec<usize>);
+
+impl Offsets {
+    fn of(tokens: &[&str]) -> Self {
+        let mut at = Vec::with_capacity(tokens.len() + 1);
+        at.push(0);
+        at.extend(tokens.iter().scan(0, |end, t| {
+            *end += t.len();
+            Some(*end)
+        }));
+        Self(at)
+    }
+
+    /// The text of the tokens in `range`: one slice, as they are contiguous.
+    fn span<'t>(&self, text: &'t str, range: Range<usize>) -> &'t str {
+        &text[self.0[range.start]..self.0[range.end]]
+    }
+}
+
 /// The text split at Unicode (UAX #29) word boundaries, as `similar` splits it for word diffs.
 fn word_bounds(text: &str) -> Vec<&str> {
-    if !text.is_ascii() {
-        return text.tokenize_unicode_words();
-    }
-    let bytes = text.as_bytes();
     let mut tokens = Vec::new();
+    let bytes = text.as_bytes();
+    let mut done = 0;
+    while let Some(found) = bytes[done..].iter().position(|b| !b.is_ascii()) {
+        let wide = done + found;
+        // Word boundaries next to a space between ASCII characters depend on nothing beyond
+        // them, so only the stretch between the nearest such cuts needs the Unicode tables.
+        let from = (done + 1..wide).rev().find(|&i| is_safe_cut(bytes, i)).unwrap_or(done);
+        let to = (wide + 1..bytes.len()).find(|&i| is_safe_cut(bytes, i)).unwrap_or(bytes.len());
+        ascii_tokens(&text[done..from], &mut tokens);
+        tokens.extend(text[from..to].tokenize_unicode_words());
+        done = to;
+    }
+    ascii_tokens(&text[done..], &mut tokens);
+    tokens
+}
+
+/// Whether `i` is a word boundary that Unicode's rules settle from the two ASCII bytes around
+/// it alone: one is a space and the other is not (WB3d, WB4 and WB999; no rule reaches across).
+fn is_safe_cut(bytes: &[u8], i: usize) -> bool {
+    let (a, b) = (bytes[i - 1], bytes[i]);
+    a.is_ascii() && b.is_ascii() && ((a == b' ') != (b == b' '))
+}
+
+/// Appends the word tokens of ASCII `text`.
+fn ascii_tokens<'t>(text: &'t str, tokens: &mut Vec<&'t str>) {
+    let bytes = text.as_bytes();
     let mut start = 0;
     while start < bytes.len() {
         let end = ascii_token_end(bytes, start);
         tokens.push(&text[start..end]);
         start = end;
     }
-    tokens
 }
 
 /// The end of the ASCII token at `start`: a run of spaces (WB3d), a word of letters, digits and
@@ -124,6 +179,31 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn any_ascii_text_has_the_unicode_word_bounds(text in "[a-c0-2 .,;:'_\"\r\n\t\x0b-]{0,40}|[ -~\n]{0,80}") {
+            proptest::prop_assert_eq!(word_bounds(&text), text.tokenize_unicode_words());
+        }
+    }
+
+    #[test]
+    fn mixed_tokens_are_the_unicode_word_bounds() {
+        let texts = [
+            "You’re “here”, e.g. café’s 3’4 a\u{301} b \u{301}c \u{2003} d\u{2003} x \u{200d}y z\u{ad} w",
+            "é",
+            " é ",
+            "a é",
+            "é a",
+            "日本語 テキスト。 x",
+            "🇫🇷🇫🇷🇫 x 👍🏽 \u{3000} y\r\n‘q’",
+        ];
+        for text in texts {
+            assert_eq!(word_bounds(text), text.tokenize_unicode_words(), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_has_the_unicode_word_bounds(
+            text in "[a-b1 .,:'\r\n\u{e9}\u{2019}\u{201c}\u{2014}\u{2003}\u{301}\u{200d}\u{ad}\u{3000}\u{1f1eb}\u{65e5}]{0,40}"
+        ) {
             proptest::prop_assert_eq!(word_bounds(&text), text.tokenize_unicode_words());
         }
     }

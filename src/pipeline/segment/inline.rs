@@ -12,9 +12,6 @@ fn re(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap_or_else(|e| panic!("invalid built-in pattern {pattern}: {e}"))
 }
 
-static IMAGE: LazyLock<Regex> = LazyLock::new(|| re(r"!\[[^\]]*\]\((?:[^()]|\([^()]*\))*\)"));
-static LINK: LazyLock<Regex> = LazyLock::new(|| re(r"\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)"));
-static ESCAPE: LazyLock<Regex> = LazyLock::new(|| re(r"\\([!-/:-@\[-`{-~])"));
 static CLAUSE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(?i:(?:section|article|clause|part)\s+)?(\d+(?:\.\d+)*)(?:\.|\))?(?:\s+|$)(.*)$"));
 static LETTER_CLAUSE: LazyLock<Regex> = LazyLock::new(|| re(r"^\(?([a-z]|[ivx]{1,4}|\d{1,3})\)\s+(.*)$"));
@@ -43,9 +40,9 @@ const MAX_STAMP_WORDS: usize = 20;
 /// invisible characters and whitespace (NFC). Keeps one line per input line, no blank lines.
 pub(crate) fn clean_inline(text: &str) -> String {
     let text = visible_nfc(text);
-    let text = IMAGE.replace_all(&text, "");
-    let text = LINK.replace_all(&text, "$1");
-    let text = ESCAPE.replace_all(&text, "$1");
+    let text = drop_links(&text, Link::Image);
+    let text = drop_links(&text, Link::Text);
+    let text = unescape(&text);
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
         let line = line.trim();
@@ -66,6 +63,89 @@ pub(crate) fn clean_inline(text: &str) -> String {
     out
 }
 
+/// Which Markdown links [`drop_links`] removes.
+#[derive(Clone, Copy, PartialEq)]
+enum Link {
+    /// `![alt](target)`, dropped whole.
+    Image,
+    /// `[text](target)`, kept as `text`.
+    Text,
+}
+
+/// `text` with its images or links replaced, left to right, as the regexes
+/// `!\[[^\]]*\]\((?:[^()]|\([^()]*\))*\)` → `` and `\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)` → `$1` would.
+fn drop_links(text: &str, kind: Link) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let (mut copied, mut from) = (0, 0);
+    while let Some(found) = text[from..].find('[') {
+        let open = from + found;
+        let start = match kind {
+            Link::Text => Some(open),
+            Link::Image => open.checked_sub(1).filter(|&bang| bang >= from && bytes[bang] == b'!'),
+        };
+        let Some((start, (close, end))) = start.zip(link_at(bytes, open)) else {
+            from = open + 1;
+            continue;
+        };
+        out.push_str(&text[copied..start]);
+        if kind == Link::Text {
+            out.push_str(&text[open + 1..close]);
+        }
+        (copied, from) = (end, end);
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
+}
+
+/// For `[…](…)` opening at `open`: where its `]` is and where the link ends. The target may
+/// hold parentheses one level deep.
+fn link_at(bytes: &[u8], open: usize) -> Option<(usize, usize)> {
+    let close = open + 1 + bytes[open + 1..].iter().position(|&b| b == b']')?;
+    if bytes.get(close + 1) != Some(&b'(') {
+        return None;
+    }
+    let mut i = close + 2;
+    loop {
+        match *bytes.get(i)? {
+            b')' => return Some((close, i + 1)),
+            b'(' => {
+                let group_end = i + 1 + bytes[i + 1..].iter().position(|&b| b == b'(' || b == b')')?;
+                if bytes[group_end] == b'(' {
+                    return None;
+                }
+                i = group_end + 1;
+            }
+            _ => i += 1,
+        }
+    }
+}
+
+/// Drops the backslash of each backslash escape of ASCII punctuation (`\.` → `.`).
+fn unescape(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let (mut copied, mut from) = (0, 0);
+    while let Some(found) = text[from..].find('\\') {
+        let slash = from + found;
+        if bytes.get(slash + 1).is_some_and(u8::is_ascii_punctuation) {
+            out.push_str(&text[copied..slash]);
+            copied = slash + 1;
+            from = slash + 2;
+        } else {
+            from = slash + 1;
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
+}
+
 /// `text` in NFC without invisible characters, no-break spaces as spaces; borrowed when
 /// nothing changes (the common case: already NFC, no such characters).
 fn visible_nfc(text: &str) -> Cow<'_, str> {
@@ -74,9 +154,11 @@ fn visible_nfc(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
         return Cow::Borrowed(text);
     }
-    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
-        // NFC already: normalising would change nothing.
-        if text.contains(|c| c == '\u{a0}' || invisible(c)) {
+    let mut to_replace = false;
+    let nfc = is_nfc_quick(text.chars().inspect(|&c| to_replace |= c == '\u{a0}' || invisible(c)));
+    if nfc == IsNormalized::Yes {
+        // NFC already (and every character seen): normalising would change nothing.
+        if to_replace {
             return Cow::Owned(text.chars().filter_map(visible).collect());
         }
         return Cow::Borrowed(text);
@@ -161,6 +243,18 @@ mod tests {
     fn links_images_anchors_and_escapes_are_cleaned() {
         let raw = "12\\. Misc[](#h_01J) see [the policy](https://x.y/a_(b)) ![](/i.png)\n*   item";
         assert_eq!(clean_inline(raw), "12. Misc see the policy\n- item");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn links_images_and_escapes_go_as_the_regexes_drop_them(text in "[!\\[\\]()\\\\a.é\n]{0,30}") {
+            let image = re(r"!\[[^\]]*\]\((?:[^()]|\([^()]*\))*\)");
+            let link = re(r"\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)");
+            let escape = re(r"\\([!-/:-@\[-`{-~])");
+            proptest::prop_assert_eq!(drop_links(&text, Link::Image), image.replace_all(&text, ""));
+            proptest::prop_assert_eq!(drop_links(&text, Link::Text), link.replace_all(&text, "$1"));
+            proptest::prop_assert_eq!(unescape(&text), escape.replace_all(&text, "$1"));
+        }
     }
 
     #[test]
