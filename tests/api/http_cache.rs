@@ -160,13 +160,28 @@ async fn the_heaviest_pages_run_a_few_queries_whatever_their_size(pool: PgPool) 
     .await
     .unwrap();
     assert!(provisions > 50, "a document history of many provisions: {provisions}");
-    let base = spawn_web(pool).await;
+    let base = spawn_web(pool.clone()).await;
     let count = Arc::new(AtomicUsize::new(0));
     let subscriber = tracing_subscriber::registry().with(
         QueryCounter(count.clone())
             .with_filter(tracing_subscriber::filter::Targets::new().with_target("sqlx::query", tracing::Level::TRACE)),
     );
     let _guard = tracing::subscriber::set_default(subscriber);
+    // Callsites cache whether anyone listens; make sure this subscriber is asked, and that it
+    // sees a query, before counting the pages' queries.
+    tracing::callsite::rebuild_interest_cache();
+    let mut calibrated = false;
+    for _ in 0..20 {
+        count.store(0, Ordering::Relaxed);
+        sqlx::query("select 1").execute(&pool).await.unwrap();
+        if count.load(Ordering::Relaxed) > 0 {
+            calibrated = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        tracing::callsite::rebuild_interest_cache();
+    }
+    assert!(calibrated, "the counter never saw a query");
 
     let pages = [
         ("/platforms/microsoft".to_owned(), 6),
