@@ -110,16 +110,20 @@ pub async fn peer_candidates(
     limit: i64,
 ) -> Result<Vec<PeerProvisionRow>, sqlx::Error> {
     sqlx::query_as(with_current_versions!(
-        "select distinct on (pr.provision_id) p.slug as platform_slug, p.name as platform_name,
-             d.slug as document_slug, d.terms_type, pr.lineage_id, pr.title, pr.text, pt.topic, pt.confidence
-         from provision_topics pt
-         join provisions pr on pr.provision_id = pt.provision_id
-         join current_versions cv on cv.version_id = pr.version_id
-         join versions v on v.version_id = pr.version_id
+        "select p.slug as platform_slug, p.name as platform_name, d.slug as document_slug, d.terms_type,
+             pr.lineage_id, pr.title, pr.text, pt.topic, pt.confidence
+         from current_versions cv
+         join versions v on v.version_id = cv.version_id
          join documents d on d.document_id = v.document_id
          join platforms p on p.platform_id = d.platform_id
-         where pt.topic = any($1) and p.platform_id <> $2 and p.enabled
-         order by pr.provision_id, pt.confidence desc
+         join provisions pr on pr.version_id = cv.version_id
+         -- From the current provisions to their topics, not from a topic's whole history: a
+         -- topic's rows over every version outnumber the current ones fifteen to one.
+         cross join lateral (
+             select pt.topic, pt.confidence from provision_topics pt
+             where pt.provision_id = pr.provision_id and pt.topic = any($1)
+             order by pt.confidence desc limit 1) pt
+         where p.platform_id <> $2 and p.enabled
          limit $3"
     ))
     .bind(topics)
