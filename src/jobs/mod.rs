@@ -3,7 +3,7 @@ pub mod capture;
 pub mod scheduler;
 pub mod worker;
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use sqlx::PgPool;
 use tokio::sync::watch;
@@ -45,13 +45,33 @@ impl Shutdown {
     }
 
     /// Sleeps for `pause`, waking early when shutdown is asked for.
-    pub async fn pause(&mut self, pause: std::time::Duration) {
+    pub async fn pause(&mut self, pause: Duration) {
         if pause.is_zero() {
             return;
         }
         tokio::select! {
             _ = tokio::time::sleep(pause) => {}
             _ = self.requested() => {}
+        }
+    }
+
+    /// Runs `step` until shutdown is asked for: `busy` after a step that did some work (true),
+    /// `idle` after one that found none, a second after one that failed (logged as `what`).
+    pub async fn repeat<F, Fut>(mut self, what: &'static str, idle: Duration, busy: Duration, mut step: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = anyhow::Result<bool>>,
+    {
+        while !self.is_requested() {
+            let pause = match step().await {
+                Ok(true) => busy,
+                Ok(false) => idle,
+                Err(error) => {
+                    tracing::error!(error = format!("{error:#}"), "{what} failed");
+                    Duration::from_secs(1)
+                }
+            };
+            self.pause(pause).await;
         }
     }
 }

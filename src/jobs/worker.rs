@@ -82,18 +82,12 @@ pub async fn run_pending(ctx: &JobContext) -> anyhow::Result<Vec<Step>> {
 }
 
 /// The worker loop: runs jobs until shutdown; a finished job is never cut short.
-pub async fn run_worker(ctx: JobContext, mut shutdown: Shutdown) {
-    while !shutdown.is_requested() {
-        let pause = match run_one(&ctx).await {
-            Ok(Step::Empty) => POLL_INTERVAL,
-            Ok(_) => Duration::ZERO,
-            Err(error) => {
-                tracing::error!(error = format!("{error:#}"), "worker step failed");
-                Duration::from_secs(1)
-            }
-        };
-        shutdown.pause(pause).await;
-    }
+pub async fn run_worker(ctx: JobContext, shutdown: Shutdown) {
+    let step = || {
+        let ctx = ctx.clone();
+        async move { run_one(&ctx).await.map(|step| !matches!(step, Step::Empty)) }
+    };
+    shutdown.repeat("worker step", POLL_INTERVAL, Duration::ZERO, step).await;
 }
 
 #[cfg(test)]

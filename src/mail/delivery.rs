@@ -89,19 +89,13 @@ pub async fn run_pending(pool: &PgPool, mailer: &Mailer) -> anyhow::Result<Vec<S
 }
 
 /// The delivery loop: at most `rate_per_sec` mails a second, until shutdown.
-pub async fn run_delivery(pool: PgPool, mailer: Mailer, rate_per_sec: f64, mut shutdown: Shutdown) {
+pub async fn run_delivery(pool: PgPool, mailer: Mailer, rate_per_sec: f64, shutdown: Shutdown) {
     let spacing = if rate_per_sec > 0.0 { Duration::from_secs_f64(1.0 / rate_per_sec) } else { Duration::ZERO };
-    while !shutdown.is_requested() {
-        let pause = match run_one(&pool, &mailer).await {
-            Ok(Step::Empty) => POLL_INTERVAL,
-            Ok(_) => spacing,
-            Err(error) => {
-                tracing::error!(error = format!("{error:#}"), "mail delivery step failed");
-                Duration::from_secs(1)
-            }
-        };
-        shutdown.pause(pause).await;
-    }
+    let step = || {
+        let (pool, mailer) = (pool.clone(), mailer.clone());
+        async move { run_one(&pool, &mailer).await.map(|step| !matches!(step, Step::Empty)) }
+    };
+    shutdown.repeat("mail delivery step", POLL_INTERVAL, spacing, step).await;
 }
 
 #[cfg(test)]
