@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .merge(accounts::router())
         .merge(admin::router())
         .route_layer(middleware::from_fn(metrics::track))
+        .layer(middleware::from_fn_with_state(state.clone(), page_cache::after_writes))
         .layer(sessions)
         .nest_service("/static", ServeDir::new(static_dir()))
         .fallback(error::page_not_found)

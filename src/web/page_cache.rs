@@ -170,6 +170,18 @@ impl PageCache {
     }
 }
 
+/// A request that may write (any method but GET and HEAD) starts this process's cache afresh
+/// once it is answered: a form's change shows at once on the next page this process serves, not
+/// only when the change's notification comes back from Postgres (other processes still wait for it).
+pub async fn after_writes(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let writes = !matches!(*request.method(), Method::GET | Method::HEAD);
+    let response = next.run(request).await;
+    if writes {
+        state.page_cache.changed();
+    }
+    response
+}
+
 /// Where an answer came from, in the `X-Cache` header and the `clausewatch_page_cache_total` metric.
 #[derive(Debug, Clone, Copy)]
 enum Outcome {
