@@ -1,6 +1,7 @@
 //! Calibration of the topic classifier on labelled clauses (CLAUDETTE, ToS;DR) in
 //! `../shared/labelled-dev/`, read in place. Prints precision and recall per topic and fails when
-//! they drop below the floors recorded here.
+//! they drop below the issue's targets (or, where CLAUDETTE's categories are narrower than our
+//! topics, below the floors recorded here).
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
@@ -224,42 +225,77 @@ const TOSDR_CASES: &[(&str, &[&str])] = &[
     ("defend, indemnify, hold harmless; survives termination", &["indemnification"]),
 ];
 
-/// Floors a bit below the values reached when the rules were calibrated: (topic, precision,
-/// recall), precision counted without the sentences CLAUDETTE does not judge (see [`unjudged`]).
-/// These are regression guards, not the targets (precision 0.85, recall 0.8): CLAUDETTE labels
-/// only the operative sentence of a clause, so the procedural sentences around it (how the
-/// arbitration is run, how a change of terms is announced) still count against precision here.
+/// The issue's targets: precision on CLAUDETTE, recall on ToS;DR.
+const TARGET_PRECISION: f64 = 0.85;
+const TARGET_RECALL: f64 = 0.80;
+
+/// (topic, least precision, least recall) on CLAUDETTE, precision counted without the sentences
+/// CLAUDETTE does not judge (see [`unjudged`]). Arbitration and governing law meet the target.
+/// The other three are floors a little below the values reached, because CLAUDETTE's categories
+/// are narrower than ours: it labels the sentence that grants the power ("we may change these
+/// terms", "we may terminate your account") but not the sentences on notice, effective dates or
+/// the consequences of termination, which our `terms-changes` ("unilateral changes to the terms
+/// or service, notice") and `account-termination` include; and it leaves many plain exclusions
+/// of liability unlabelled ("Booking.com does not accept any liability … for the consequences of
+/// your delayed arrival"). The note on the issue lists the false positives by kind.
 const CLAUDETTE_FLOORS: [(&str, f64, f64); 5] = [
-    ("arbitration", 0.66, 0.60),
-    ("liability-limitation", 0.60, 0.87),
-    ("terms-changes", 0.52, 0.67),
-    ("account-termination", 0.55, 0.84),
-    ("governing-law", 0.74, 0.85),
+    ("arbitration", TARGET_PRECISION, 0.60),
+    ("liability-limitation", 0.70, 0.87),
+    ("terms-changes", 0.60, 0.67),
+    ("account-termination", 0.74, 0.84),
+    ("governing-law", TARGET_PRECISION, 0.85),
 ];
 
-/// A sentence with no sentence-final punctuation and at most this many words is a heading.
+/// A sentence of at most this many words is a heading when it has no sentence-final
+/// punctuation, or when it is in Title Case; at most [`CAPS_HEADING_MAX_WORDS`] in capitals.
 const HEADING_MAX_WORDS: usize = 12;
+const CAPS_HEADING_MAX_WORDS: usize = 5;
+
+/// "Governing Law and Competent Courts.", "LIMITATION OF LIABILITY.", "Repeat Infringers.": a
+/// heading, even with a full stop.
+fn is_heading(text: &str) -> bool {
+    let trimmed = text.trim();
+    let words = trimmed.split_whitespace().count();
+    if words > HEADING_MAX_WORDS {
+        return false;
+    }
+    if !trimmed.ends_with(['.', ';', ':', '!', '?', ')']) {
+        return true;
+    }
+    let long_words: Vec<&str> = trimmed
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '\'' || c == '’'))
+        .filter(|w| w.starts_with(|c: char| c.is_ascii_alphabetic()) && w.chars().count() >= 4)
+        .collect();
+    if long_words.is_empty() {
+        return false;
+    }
+    if trimmed.to_uppercase() == trimmed {
+        return words <= CAPS_HEADING_MAX_WORDS;
+    }
+    long_words.iter().all(|w| w.starts_with(|c: char| c.is_uppercase()))
+}
 
 /// Why a sentence that CLAUDETTE leaves unlabelled is not a true negative for `topic`, if it is
-/// not. Its annotators label clauses, never headings (none of the 281 heading-like records
+/// not. Its annotators label clauses, never headings (none of the 406 heading-like records
 /// carries a label), and its categories are narrower than two of our topics:
 /// - `limitation_of_liability` is not given to pure warranty disclaimers (none of the 10 "as is"
-///   sentences is labelled), while `liability-limitation` is "Limits of liability and
-///   disclaimers" and ToS;DR's "provided 'as is'" case maps to it;
+///   sentences is labelled) nor to a bare "at your own risk" (3 of 18 such sentences are
+///   labelled, all three with words of liability), while `liability-limitation` is "Limits of
+///   liability and disclaimers" and ToS;DR's case "provided 'as is' and to be used at the
+///   users' sole risk" maps to it;
 /// - CLAUDETTE has no class-action or jury-waiver category, while `arbitration` is "Arbitration
 ///   and class-action waiver".
 ///
 /// Such sentences count neither as true nor as false positives; they are reported.
 fn unjudged(text: &str, topic: &str) -> Option<&'static str> {
-    let trimmed = text.trim_end();
-    let ends_sentence = trimmed.ends_with(['.', ';', ':', '!', '?', ')']);
-    if !ends_sentence && trimmed.split_whitespace().count() <= HEADING_MAX_WORDS {
+    if is_heading(text) {
         return Some("heading");
     }
     let has = |pattern: &str| {
         regex::RegexBuilder::new(pattern).case_insensitive(true).build().is_ok_and(|r| r.is_match(text))
     };
-    let warranty = r"\bwarrant|\bas[- ]is\b|\bas[- ]available\b|merchantab|\bguarantee";
+    let warranty =
+        r"\bwarrant|\bas[- ]is\b|\bas[- ]available\b|merchantab|\bguarantee|\b(?:own|sole) (?:\w+ ){0,2}risk\b";
     let liability = r"\bliab|\bresponsib|\bdamages\b|\bloss(?:es)?\b|\bclaims?\b";
     let class_waiver = r"\bclass\b|\bjury\b|\brepresentative (?:action|proceeding)";
     match topic {
@@ -268,19 +304,22 @@ fn unjudged(text: &str, topic: &str) -> Option<&'static str> {
         _ => None,
     }
 }
-/// Recall floors on the ToS;DR quotes.
-const TOSDR_FLOORS: [(&str, f64); 11] = [
-    ("arbitration", 0.84),
-    ("liability-limitation", 0.73),
-    ("terms-changes", 0.81),
-    ("account-termination", 0.70),
-    ("governing-law", 0.80),
-    ("data-retention", 0.77),
-    ("data-sharing", 0.75),
-    ("tracking-cookies", 0.81),
-    ("age-limit", 0.95),
-    ("content-license", 0.81),
-    ("indemnification", 0.50),
+/// The topics measured on ToS;DR, each held to [`TARGET_RECALL`] on the quotes a ToS;DR curator
+/// approved. Pending quotes are counted and printed too, not held to it: 20 of the 23 pending
+/// quotes filed under "You agree to defend, indemnify, and hold the service harmless" are lines
+/// of one privacy policy (cookies, data retention, location) that say nothing of indemnity.
+const TOSDR_TOPICS: [&str; 11] = [
+    "arbitration",
+    "liability-limitation",
+    "terms-changes",
+    "account-termination",
+    "governing-law",
+    "data-retention",
+    "data-sharing",
+    "tracking-cookies",
+    "age-limit",
+    "content-license",
+    "indemnification",
 ];
 
 fn labelled_dir() -> PathBuf {
@@ -371,41 +410,51 @@ fn claudette_sentences_are_classified_with_high_precision_and_recall() {
 fn tosdr_quotes_are_found_under_their_case_topics() {
     let classifier = Classifier::new(Taxonomy::builtin());
     let cases: BTreeMap<&str, &[&str]> = TOSDR_CASES.iter().copied().collect();
-    let mut counts: BTreeMap<&str, Counts> = BTreeMap::new();
+    // Per topic: the quotes a curator approved, and every quote.
+    let mut approved: BTreeMap<&str, Counts> = BTreeMap::new();
+    let mut all: BTreeMap<&str, Counts> = BTreeMap::new();
     for record in records("tosdr_dev.jsonl") {
         let text = record["text"].as_str().unwrap_or_default();
+        let is_approved = record["status"].as_str() == Some("approved");
         let truth: HashSet<&str> = strings(&record["labels"])
             .iter()
             .filter_map(|case| cases.get(case.as_str()))
             .flat_map(|topics| topics.iter().copied())
             .collect();
         let found = predicted(&classifier, text);
-        for (topic, _) in TOSDR_FLOORS {
-            let entry = counts.entry(topic).or_default();
-            match (truth.contains(topic), found.contains(topic)) {
-                (true, true) => entry.tp += 1,
-                (false, true) => entry.fp += 1,
-                (true, false) => entry.fn_ += 1,
-                (false, false) => {}
+        for topic in TOSDR_TOPICS {
+            let tally = |counts: &mut BTreeMap<&str, Counts>| {
+                let entry = counts.entry(topic).or_default();
+                match (truth.contains(topic), found.contains(topic)) {
+                    (true, true) => entry.tp += 1,
+                    (false, true) => entry.fp += 1,
+                    (true, false) => entry.fn_ += 1,
+                    (false, false) => {}
+                }
+            };
+            tally(&mut all);
+            if is_approved {
+                tally(&mut approved);
             }
         }
     }
     let mut failures = Vec::new();
-    for (topic, min_recall) in TOSDR_FLOORS {
-        let c = &counts[topic];
+    for topic in TOSDR_TOPICS {
+        let (c, every) = (&approved[topic], &all[topic]);
         // Quotes are labelled only with the case they illustrate, so "precision" here is a lower
         // bound: a quote may well be about a second, unlabelled topic.
         println!(
-            "ToS;DR    {topic:22} recall {:.3} (tp {} fn {}), precision lower bound {:.3} (fp {})",
+            "ToS;DR    {topic:22} recall {:.3} (tp {} fn {}; all quotes {:.3}), precision lower bound {:.3} (fp {})",
             c.recall(),
             c.tp,
             c.fn_,
+            every.recall(),
             c.precision(),
             c.fp
         );
-        if c.recall() < min_recall {
+        if c.recall() < TARGET_RECALL {
             failures.push(topic);
         }
     }
-    assert!(failures.is_empty(), "below the floor: {failures:?}");
+    assert!(failures.is_empty(), "below the target recall {TARGET_RECALL}: {failures:?}");
 }
