@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use sqlx::types::Json;
 
+use crate::domain::topic::Taxonomy;
 use crate::pipeline::analyse::Analysis;
 use crate::pipeline::analyse::review::{Edit, Reviewed};
 
@@ -131,9 +132,10 @@ pub struct AnalysisRow {
 }
 
 impl AnalysisRow {
-    /// The analysis with the editor's fields.
+    /// The analysis, with its topic's text from the built-in taxonomy, and the editor's fields.
     pub fn reviewed(&self) -> Reviewed {
-        Reviewed { automated: self.automated.0.clone(), edited: self.edited.0.clone() }
+        let automated = self.automated.0.clone().with_topic_text(Taxonomy::builtin());
+        Reviewed { automated, edited: self.edited.0.clone() }
     }
 }
 

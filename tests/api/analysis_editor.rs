@@ -3,6 +3,7 @@
 //! `clausewatch reanalyse` recomputes everything but the editor's fields.
 use clausewatch::archive::import::import_ota;
 use clausewatch::cli::{admin, reanalyse};
+use clausewatch::domain::topic::Taxonomy;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 use tempfile::TempDir;
@@ -107,6 +108,34 @@ async fn an_editor_rewrites_the_meaning_and_the_provision_page_shows_it_as_revie
     .unwrap();
     let untouched = app.get(&mut visitor, &provision_path(other)).await;
     assert!(untouched.body.contains("Automated analysis") && !untouched.body.contains("Reviewed by an editor"));
+}
+
+#[sqlx::test]
+async fn a_stored_analysis_keeps_only_the_provision_s_part_and_the_page_adds_the_topic_s_text(pool: PgPool) {
+    import_fixture(&pool).await;
+    let (lineage, topic, version) = analysed_provision(&pool).await;
+    let stored: serde_json::Value = sqlx::query_scalar(
+        "select automated from provision_analyses where version_id = $1 and lineage_id = $2 and topic = $3",
+    )
+    .bind(version)
+    .bind(lineage)
+    .bind(&topic)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    for key in ["regulations", "jurisdictions", "contract_implications", "compliance_actions"] {
+        assert!(stored.get(key).is_none(), "{key} is the taxonomy's text, not stored: {stored}");
+    }
+    assert!(stored.get("meaning").is_some() && stored.get("rationale").is_some());
+
+    let taxonomy_topic = Taxonomy::builtin().get(&topic).expect("a known topic");
+    let regulation = &taxonomy_topic.regulations[0];
+    let app = WebApp::spawn(pool.clone()).await;
+    let page = app.get(&mut Browser::default(), &provision_path(lineage)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&escaped(&regulation.name)), "{}", page.body);
+    assert!(page.body.contains(&escaped(&regulation.articles[0])), "{}", page.body);
+    assert!(page.body.contains(&escaped(&taxonomy_topic.contract_implications[0])), "{}", page.body);
 }
 
 #[sqlx::test]

@@ -14,6 +14,11 @@ use crate::domain::topic::{Condition, Effect, Exposure, Regulation, Taxonomy, To
 use crate::pipeline::classify::TopicMatch;
 
 /// The analysis of one provision for one topic. Stored as JSON; automated until an editor reviews it.
+///
+/// The stored JSON keeps only what the provision decides (exposure, meaning, features, rationale):
+/// the topic's own text (regulations, jurisdictions, implications, actions) is the same for every
+/// provision of the topic, so it is not stored but put back by [`Analysis::with_topic_text`] when
+/// read. A fix to the taxonomy's text therefore shows on every page at once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
     /// Topic slug.
@@ -25,15 +30,36 @@ pub struct Analysis {
     /// What the provision itself says.
     pub features: Features,
     /// Regulations the topic touches.
+    #[serde(default, skip_serializing)]
     pub regulations: Vec<Regulation>,
     /// Jurisdiction flags of the topic.
+    #[serde(default, skip_serializing)]
     pub jurisdictions: Vec<String>,
     /// Contract and vendor implications.
+    #[serde(default, skip_serializing)]
     pub contract_implications: Vec<String>,
     /// What a compliance team should do.
+    #[serde(default, skip_serializing)]
     pub compliance_actions: Vec<String>,
     /// Why the exposure is what it is: the base level, each rubric rule that applied, the result.
     pub rationale: Vec<String>,
+}
+
+impl Analysis {
+    /// The analysis with its topic's own text, from `taxonomy` (unchanged if the topic is unknown).
+    pub fn with_topic_text(mut self, taxonomy: &Taxonomy) -> Analysis {
+        if let Some(topic) = taxonomy.get(&self.topic) {
+            self.fill_topic_text(topic);
+        }
+        self
+    }
+
+    fn fill_topic_text(&mut self, topic: &Topic) {
+        self.regulations = topic.regulations.clone();
+        self.jurisdictions = topic.jurisdictions.clone();
+        self.contract_implications = topic.contract_implications.clone();
+        self.compliance_actions = topic.compliance_actions.clone();
+    }
 }
 
 /// One analysis per matched topic known to the taxonomy, in the order of `matches`.
@@ -57,17 +83,19 @@ fn compose(topic: &Topic, features: &Features, text: &str) -> Analysis {
     }
     let exposure = topic.exposure.shifted(steps);
     rationale.push(format!("Exposure: {exposure}."));
-    Analysis {
+    let mut analysis = Analysis {
         topic: topic.slug.clone(),
         exposure,
         meaning: meaning(&topic.meaning, features),
         features: features.clone(),
-        regulations: topic.regulations.clone(),
-        jurisdictions: topic.jurisdictions.clone(),
-        contract_implications: topic.contract_implications.clone(),
-        compliance_actions: topic.compliance_actions.clone(),
+        regulations: Vec::new(),
+        jurisdictions: Vec::new(),
+        contract_implications: Vec::new(),
+        compliance_actions: Vec::new(),
         rationale,
-    }
+    };
+    analysis.fill_topic_text(topic);
+    analysis
 }
 
 fn applies(condition: &Condition, features: &Features, text: &str) -> bool {
