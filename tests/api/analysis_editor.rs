@@ -58,9 +58,10 @@ fn escaped(text: &str) -> String {
     text.replace('&', "&#38;").replace('<', "&#60;").replace('>', "&#62;").replace('"', "&#34;").replace('\'', "&#39;")
 }
 
-async fn automated_meaning(pool: &PgPool, version: i64, lineage: i64, topic: &str) -> String {
+/// The stored automated analysis (JSON) of a provision's topic.
+async fn stored_automated(pool: &PgPool, version: i64, lineage: i64, topic: &str) -> serde_json::Value {
     sqlx::query_scalar(
-        "select automated->>'meaning' from provision_analyses where version_id = $1 and lineage_id = $2 and topic = $3",
+        "select automated from provision_analyses where version_id = $1 and lineage_id = $2 and topic = $3",
     )
     .bind(version)
     .bind(lineage)
@@ -68,6 +69,10 @@ async fn automated_meaning(pool: &PgPool, version: i64, lineage: i64, topic: &st
     .fetch_one(pool)
     .await
     .unwrap()
+}
+
+async fn automated_meaning(pool: &PgPool, version: i64, lineage: i64, topic: &str) -> String {
+    stored_automated(pool, version, lineage, topic).await["meaning"].as_str().unwrap_or_default().to_owned()
 }
 
 #[sqlx::test]
@@ -114,15 +119,7 @@ async fn an_editor_rewrites_the_meaning_and_the_provision_page_shows_it_as_revie
 async fn a_stored_analysis_keeps_only_the_provision_s_part_and_the_page_adds_the_topic_s_text(pool: PgPool) {
     import_fixture(&pool).await;
     let (lineage, topic, version) = analysed_provision(&pool).await;
-    let stored: serde_json::Value = sqlx::query_scalar(
-        "select automated from provision_analyses where version_id = $1 and lineage_id = $2 and topic = $3",
-    )
-    .bind(version)
-    .bind(lineage)
-    .bind(&topic)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let stored = stored_automated(&pool, version, lineage, &topic).await;
     for key in ["regulations", "jurisdictions", "contract_implications", "compliance_actions"] {
         assert!(stored.get(key).is_none(), "{key} is the taxonomy's text, not stored: {stored}");
     }
@@ -176,15 +173,7 @@ async fn reanalyse_keeps_the_editor_field_recomputes_the_rest_and_a_second_run_c
     let app = WebApp::spawn(pool.clone()).await;
     let mut editor = operator(&app, "editor@example.com").await;
     edit_meaning(&app, &mut editor, lineage, &topic, version, "The editor's meaning.").await;
-    let original: serde_json::Value = sqlx::query_scalar(
-        "select automated from provision_analyses where version_id = $1 and lineage_id = $2 and topic = $3",
-    )
-    .bind(version)
-    .bind(lineage)
-    .bind(&topic)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let original = stored_automated(&pool, version, lineage, &topic).await;
     // A stale automated analysis (as after a taxonomy change), a lost analysis and a lost topic.
     sqlx::query(
         "update provision_analyses set automated = jsonb_set(jsonb_set(automated, '{rationale}', '[\"stale\"]'), '{meaning}', '\"stale\"')
@@ -297,16 +286,8 @@ async fn a_review_survives_a_rediff_and_carries_over_to_a_new_version_with_the_s
 async fn a_bad_exposure_or_a_stale_form_is_refused_and_an_editor_exposure_reaches_the_topic(pool: PgPool) {
     import_fixture(&pool).await;
     let (lineage, topic, version) = analysed_provision(&pool).await;
-    let automated: String = sqlx::query_scalar(
-        "select automated->>'exposure' from provision_analyses where version_id = $1 and lineage_id = $2 and topic = $3",
-    )
-    .bind(version)
-    .bind(lineage)
-    .bind(&topic)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    let level = if automated == "low" { "high" } else { "low" };
+    let automated = stored_automated(&pool, version, lineage, &topic).await;
+    let level = if automated["exposure"] == "low" { "high" } else { "low" };
     let app = WebApp::spawn(pool.clone()).await;
     let mut editor = operator(&app, "editor@example.com").await;
     let csrf = csrf_of(&app.get(&mut editor, &review_path(lineage)).await.body);
