@@ -16,16 +16,7 @@ const MIN_BIGRAM_DICE: f32 = 0.2;
 impl TokenBag {
     /// Tokenises `text` into lower-cased alphanumeric words.
     pub(crate) fn new(text: &str) -> Self {
-        let tokens: Vec<u64> = text
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(|w| {
-                // FNV-1a over the lower-cased characters: fast, and collisions only blur a score.
-                w.chars()
-                    .flat_map(char::to_lowercase)
-                    .fold(0xcbf2_9ce4_8422_2325_u64, |h, c| (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3))
-            })
-            .collect();
+        let tokens = words(text);
         let mut sorted = tokens.clone();
         sorted.sort_unstable();
         let mut bigrams: Vec<u64> = tokens.windows(2).map(|w| w[0] ^ w[1].rotate_left(17)).collect();
@@ -128,10 +119,31 @@ fn ratio_of(shared: usize, total: usize) -> f32 {
     (2.0 * shared as f64 / total as f64) as f32
 }
 
-/// How much two texts share their words, in any order: twice the shared words over all of them
-/// (0 to 1). Cheap enough to rank hundreds of provisions for one page.
-pub fn word_overlap(a: &str, b: &str) -> f32 {
-    TokenBag::new(a).upper_bound(&TokenBag::new(b))
+/// How much `text` shares its words with each of `others`, in any order: twice the shared words
+/// over all of them (0 to 1), in the order of `others`. Cheap enough to rank hundreds of
+/// provisions for one page: `text` is read once.
+pub fn word_overlaps<'a>(text: &str, others: impl IntoIterator<Item = &'a str>) -> Vec<f32> {
+    let mine = sorted_words(text);
+    others.into_iter().map(|other| dice(&mine, &sorted_words(other))).collect()
+}
+
+/// The words of a text (lower-cased letters and digits) as hashes, in order.
+fn words(text: &str) -> Vec<u64> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            // FNV-1a over the lower-cased characters: fast, and collisions only blur a score.
+            w.chars()
+                .flat_map(char::to_lowercase)
+                .fold(0xcbf2_9ce4_8422_2325_u64, |h, c| (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3))
+        })
+        .collect()
+}
+
+fn sorted_words(text: &str) -> Vec<u64> {
+    let mut words = words(text);
+    words.sort_unstable();
+    words
 }
 
 /// Whether two texts are at least `threshold` similar (see [`TokenBag::ratio_at_least`]).

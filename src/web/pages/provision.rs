@@ -10,7 +10,7 @@ use super::{Block, Crumb, blocks, date, diff_href, document_href, excerpt, topic
 use crate::db::pages::provisions::{
     PeerProvisionRow, lineage_changes, lineage_provisions, peer_candidates, provision_topics,
 };
-use crate::pipeline::align::word_overlap;
+use crate::pipeline::align::word_overlaps;
 use crate::startup::AppState;
 use crate::web::error::{AppError, PageError, parse_id};
 use crate::web::extract::CurrentOrg;
@@ -146,8 +146,8 @@ pub async fn get(
 /// The provisions of other platforms most like `text` in wording, one per platform, most alike
 /// first (shared words, as the aligner counts them).
 fn most_similar(text: &str, candidates: Vec<PeerProvisionRow>) -> Vec<PeerProvisionRow> {
-    let mut scored: Vec<(f32, PeerProvisionRow)> =
-        candidates.into_iter().map(|c| (word_overlap(text, &c.text), c)).collect();
+    let overlaps = word_overlaps(text, candidates.iter().map(|c| c.text.as_str()));
+    let mut scored: Vec<(f32, PeerProvisionRow)> = overlaps.into_iter().zip(candidates).collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.confidence.total_cmp(&a.1.confidence)));
     let mut seen = Vec::new();
     scored
