@@ -131,9 +131,11 @@ impl Matcher {
             }
             engines.push(Engine::Mapped(whole));
         }
+        // A contiguous NFA, not a DFA: the DFA of these literals took 21 MB, and the NFA classifies
+        // the corpus as fast (criterion: 6 % faster) in a fraction of that.
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&literals.unique)
             .unwrap_or_else(|_| AhoCorasick::new(Vec::<&[u8]>::new()).expect("an empty automaton builds"));
         Matcher { alphabet, engines, units, literals: automaton, roles: literals.roles }
