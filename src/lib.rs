@@ -9,6 +9,7 @@ pub mod db;
 pub mod domain;
 pub mod jobs;
 pub mod mail;
+pub mod memory;
 pub mod metrics;
 pub mod pipeline;
 pub mod startup;

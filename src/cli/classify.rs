@@ -145,7 +145,7 @@ mod tests {
 
     fn classify(input: &str) -> (Vec<serde_json::Value>, String, ClassifySummary) {
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let summary = run(Classifier::builtin(), input.as_bytes(), &mut out, &mut err).unwrap();
+        let summary = run(&Classifier::builtin(), input.as_bytes(), &mut out, &mut err).unwrap();
         let lines = String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         (lines, String::from_utf8(err).unwrap(), summary)
     }
@@ -179,7 +179,7 @@ mod tests {
     #[test]
     fn invalid_utf8_is_a_malformed_line_not_an_io_error() {
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let summary = run(Classifier::builtin(), &b"\xff\xfe\nfine\n"[..], &mut out, &mut err).unwrap();
+        let summary = run(&Classifier::builtin(), &b"\xff\xfe\nfine\n"[..], &mut out, &mut err).unwrap();
         assert_eq!(summary.malformed, 1);
         assert!(String::from_utf8(err).unwrap().contains("line 1: not valid UTF-8"));
     }

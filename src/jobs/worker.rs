@@ -1,4 +1,6 @@
 //! The worker: claim one job, run it, delete it or schedule a retry, all in one transaction.
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -7,9 +9,12 @@ use tracing::Instrument;
 
 use super::{JobContext, Shutdown, capture};
 use crate::db;
+use crate::pipeline::classify::Classifier;
 
 /// How long an idle worker sleeps before looking again.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
+/// How long the compiled classifier outlives its last use while the queue is empty.
+const CLASSIFIER_KEPT_IDLE: Duration = Duration::from_secs(60);
 
 /// What one step did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,11 +86,28 @@ pub async fn run_pending(ctx: &JobContext) -> anyhow::Result<Vec<Step>> {
     }
 }
 
-/// The worker loop: runs jobs until shutdown; a finished job is never cut short.
+/// The worker loop: runs jobs until shutdown; a finished job is never cut short. When the queue
+/// runs dry it hands the memory the jobs freed back to the system, and the compiled classifier
+/// goes a minute after its last use: captures come in bursts a day apart, and compiling it again
+/// takes less than a tenth of a second.
 pub async fn run_worker(ctx: JobContext, shutdown: Shutdown) {
+    let worked = Arc::new(AtomicBool::new(false));
     let step = || {
-        let ctx = ctx.clone();
-        async move { run_one(&ctx).await.map(|step| !matches!(step, Step::Empty)) }
+        let (ctx, worked) = (ctx.clone(), Arc::clone(&worked));
+        async move {
+            if !matches!(run_one(&ctx).await?, Step::Empty) {
+                worked.store(true, Ordering::Relaxed);
+                return Ok(true);
+            }
+            let released = Classifier::release_idle(CLASSIFIER_KEPT_IDLE);
+            if released {
+                tracing::debug!("released the idle classifier");
+            }
+            if released || worked.swap(false, Ordering::Relaxed) {
+                crate::memory::return_freed_memory();
+            }
+            Ok(false)
+        }
     };
     shutdown.repeat("worker step", POLL_INTERVAL, Duration::ZERO, step).await;
 }

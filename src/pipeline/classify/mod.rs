@@ -2,6 +2,9 @@
 //!
 //! All patterns of all topics are compiled once into one [`Matcher`], which tells in a single pass
 //! which patterns match; only the positive ones that did are run again to extract the evidence.
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
 use serde::{Deserialize, Serialize};
 
 use self::matcher::{Matcher, Scan};
@@ -39,12 +42,35 @@ pub struct Classifier {
     topics: Vec<CompiledTopic>,
 }
 
+/// The built-in classifier while it is wanted, and when it was last asked for. Compiled, and
+/// with the search caches classifying fills, it holds about 50 MB: a server waiting for the next
+/// day's captures should not keep that.
+static BUILTIN: Mutex<Option<(Arc<Classifier>, Instant)>> = Mutex::new(None);
+
 impl Classifier {
-    /// The classifier of the built-in taxonomy, compiled once per process.
-    pub fn builtin() -> &'static Classifier {
-        static BUILTIN: std::sync::LazyLock<Classifier> =
-            std::sync::LazyLock::new(|| Classifier::new(Taxonomy::builtin()));
-        &BUILTIN
+    /// The classifier of the built-in taxonomy: compiled on first use (about 80 ms), then shared
+    /// until [`Classifier::release_idle`] lets it go.
+    pub fn builtin() -> Arc<Classifier> {
+        let mut held = BUILTIN.lock().unwrap_or_else(PoisonError::into_inner);
+        let classifier = match held.as_ref() {
+            Some((classifier, _)) => Arc::clone(classifier),
+            None => Arc::new(Classifier::new(Taxonomy::builtin())),
+        };
+        *held = Some((Arc::clone(&classifier), Instant::now()));
+        classifier
+    }
+
+    /// Lets the built-in classifier go if nobody has asked for it for `idle` and nobody still
+    /// holds it; the next [`Classifier::builtin`] compiles it again. Returns whether it went.
+    pub fn release_idle(idle: Duration) -> bool {
+        let mut held = BUILTIN.lock().unwrap_or_else(PoisonError::into_inner);
+        let unused = held
+            .as_ref()
+            .is_some_and(|(classifier, asked)| asked.elapsed() >= idle && Arc::strong_count(classifier) == 1);
+        if unused {
+            *held = None;
+        }
+        unused
     }
 
     /// Compiles the detection rules of every topic. Patterns that do not compile never match

@@ -83,3 +83,24 @@ fn every_pattern_with_an_apostrophe_also_accepts_the_curly_one() {
         }
     }
 }
+
+#[test]
+fn the_builtin_classifier_is_shared_while_held_and_released_once_idle() {
+    let first = Classifier::builtin();
+    let again = Classifier::builtin();
+    assert!(Arc::ptr_eq(&first, &again), "one compiled classifier is shared");
+    assert!(!Classifier::release_idle(Duration::ZERO), "never released while held");
+    let gone = Arc::downgrade(&first);
+    drop((first, again));
+    assert!(!Classifier::release_idle(Duration::from_secs(3600)), "kept while recently asked for");
+    // Other tests of this binary may hold it for a moment: wait until nobody does.
+    let released = (0..500).any(|_| {
+        Classifier::release_idle(Duration::ZERO) || {
+            std::thread::sleep(Duration::from_millis(10));
+            false
+        }
+    });
+    assert!(released, "released once nobody holds it");
+    assert!(gone.upgrade().is_none(), "the released classifier is freed");
+    assert!(!Classifier::builtin().classify(&[], "Disputes go to binding arbitration.").is_empty());
+}
