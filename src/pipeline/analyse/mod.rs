@@ -113,10 +113,19 @@ fn applies(condition: &Condition, features: &Features, text: &str) -> bool {
     }
 }
 
-/// Rubric patterns are few and reused for every provision: compile each once.
+/// Rubric patterns are few and reused for every provision: each is compiled once, and kept (with
+/// the search caches it fills) until [`release_patterns`].
+static RUBRIC_PATTERNS: LazyLock<Mutex<HashMap<String, Option<Regex>>>> = LazyLock::new(Default::default);
+
+/// Forgets the compiled rubric patterns: the next analysis compiles them again.
+pub fn release_patterns() {
+    if let Ok(mut cache) = RUBRIC_PATTERNS.lock() {
+        cache.clear();
+    }
+}
+
 fn text_matches(source: &str, text: &str) -> bool {
-    static CACHE: LazyLock<Mutex<HashMap<String, Option<Regex>>>> = LazyLock::new(Default::default);
-    let Ok(mut cache) = CACHE.lock() else {
+    let Ok(mut cache) = RUBRIC_PATTERNS.lock() else {
         return compile_pattern(source).is_ok_and(|r| r.is_match(text));
     };
     let regex = cache.entry(source.to_owned()).or_insert_with(|| compile_pattern(source).ok());

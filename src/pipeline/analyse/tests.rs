@@ -94,3 +94,12 @@ fn unknown_topics_are_skipped_and_the_analysis_round_trips_as_json_without_the_t
     assert!(!back.meaning.contains("{features}"));
     assert!(!back.regulations.is_empty());
 }
+
+#[test]
+fn released_rubric_patterns_are_compiled_again_with_the_same_result() {
+    // The "for any reason" rubric rule is a text pattern: it raises the exposure either way.
+    let text = "We may suspend your account at any time without notice for any reason.";
+    let before = analysis("account-termination", text);
+    release_patterns();
+    assert_eq!(analysis("account-termination", text), before);
+}
