@@ -88,8 +88,8 @@ pub async fn run_pending(ctx: &JobContext) -> anyhow::Result<Vec<Step>> {
 
 /// The worker loop: runs jobs until shutdown; a finished job is never cut short. When the queue
 /// runs dry it hands the memory the jobs freed back to the system, and the compiled classifier
-/// (with the analyses' rubric patterns) goes a minute after its last use: captures come in bursts a day apart, and compiling it again
-/// takes less than a tenth of a second.
+/// (with the analyses' rubric patterns) goes a minute after its last use: captures come in
+/// bursts a day apart, and compiling it again takes less than a tenth of a second.
 pub async fn run_worker(ctx: JobContext, shutdown: Shutdown) {
     let worked = Arc::new(AtomicBool::new(false));
     let step = || {
