@@ -1,8 +1,9 @@
 //! Calibration of the topic classifier on labelled clauses (CLAUDETTE, ToS;DR) in
 //! `../shared/labelled-dev/`, read in place. Prints precision and recall per topic and fails when
-//! they drop below the issue's targets (or, where CLAUDETTE's categories are narrower than our
-//! topics, below the floors recorded here).
-use std::collections::{BTreeMap, HashSet};
+//! they drop below the issue's targets. CLAUDETTE's categories are narrower than our topics, so
+//! its labels are read through a blind review (`catalog/gold/claudette-review.md`); the figures
+//! on the published labels are printed too.
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use clausewatch::domain::topic::Taxonomy;
@@ -229,21 +230,17 @@ const TOSDR_CASES: &[(&str, &[&str])] = &[
 const TARGET_PRECISION: f64 = 0.85;
 const TARGET_RECALL: f64 = 0.80;
 
-/// (topic, least precision, least recall) on CLAUDETTE, precision counted without the sentences
-/// CLAUDETTE does not judge (see [`unjudged`]). Arbitration and governing law meet the target.
-/// The other three are floors a little below the values reached, because CLAUDETTE's categories
-/// are narrower than ours: it labels the sentence that grants the power ("we may change these
-/// terms", "we may terminate your account") but not the sentences on notice, effective dates or
-/// the consequences of termination, which our `terms-changes` ("unilateral changes to the terms
-/// or service, notice") and `account-termination` include; and it leaves many plain exclusions
-/// of liability unlabelled ("Booking.com does not accept any liability … for the consequences of
-/// your delayed arrival"). The note on the issue lists the false positives by kind.
-const CLAUDETTE_FLOORS: [(&str, f64, f64); 5] = [
-    ("arbitration", TARGET_PRECISION, 0.60),
-    ("liability-limitation", 0.70, 0.87),
-    ("terms-changes", 0.64, 0.70),
-    ("account-termination", 0.74, 0.84),
-    ("governing-law", TARGET_PRECISION, 0.85),
+/// (topic, least recall) on CLAUDETTE's labels as reviewed; precision is held to
+/// [`TARGET_PRECISION`] for every topic. Recall is measured on ToS;DR against the issue's target;
+/// here it has floors a little below the values reached, so that a regression fails. The review
+/// counts sentences our rules leave out on purpose (software updates as changes of the service,
+/// "may be amended only in writing" as a change power), which keeps recall on it lower.
+const CLAUDETTE_RECALL_FLOORS: [(&str, f64); 5] = [
+    ("arbitration", 0.93),
+    ("liability-limitation", 0.84),
+    ("terms-changes", 0.60),
+    ("account-termination", 0.70),
+    ("governing-law", 0.80),
 ];
 
 /// A sentence of at most this many words is a heading when it has no sentence-final
@@ -275,19 +272,29 @@ fn is_heading(text: &str) -> bool {
     long_words.iter().all(|w| w.starts_with(|c: char| c.is_uppercase()))
 }
 
-/// Why a sentence that CLAUDETTE leaves unlabelled is not a true negative for `topic`, if it is
-/// not. Its annotators label clauses, never headings (none of the 406 heading-like records
+/// Which labels a tally reads.
+#[derive(Clone, Copy, PartialEq)]
+enum Labels {
+    /// CLAUDETTE's, as published.
+    Published,
+    /// CLAUDETTE's, with the blind review's answers where they differ.
+    Reviewed,
+}
+
+/// Why a sentence that is unlabelled for `topic` is not a true negative, if it is not.
+/// CLAUDETTE's annotators label clauses, never headings (none of the 406 heading-like records
 /// carries a label), and its categories are narrower than two of our topics:
 /// - `limitation_of_liability` is not given to pure warranty disclaimers (none of the 10 "as is"
 ///   sentences is labelled) nor to a bare "at your own risk" (3 of 18 such sentences are
 ///   labelled, all three with words of liability), while `liability-limitation` is "Limits of
-///   liability and disclaimers" and ToS;DR's case "provided 'as is' and to be used at the
-///   users' sole risk" maps to it;
+///   liability and disclaimers";
 /// - CLAUDETTE has no class-action or jury-waiver category, while `arbitration` is "Arbitration
 ///   and class-action waiver".
 ///
+/// The review judged both kinds of sentence, so for the reviewed labels only headings remain.
+///
 /// Such sentences count neither as true nor as false positives; they are reported.
-fn unjudged(text: &str, topic: &str) -> Option<&'static str> {
+fn unjudged(text: &str, topic: &str, labels: Labels) -> Option<&'static str> {
     if is_heading(text) {
         return Some("heading");
     }
@@ -299,8 +306,10 @@ fn unjudged(text: &str, topic: &str) -> Option<&'static str> {
     let liability = r"\bliab|\bresponsib|\bdamages\b|\bloss(?:es)?\b|\bclaims?\b";
     let class_waiver = r"\bclass\b|\bjury\b|\brepresentative (?:action|proceeding)";
     match topic {
-        "liability-limitation" if has(warranty) && !has(liability) => Some("warranty disclaimer"),
-        "arbitration" if has(class_waiver) => Some("class or jury waiver"),
+        "liability-limitation" if labels == Labels::Published && has(warranty) && !has(liability) => {
+            Some("warranty disclaimer")
+        }
+        "arbitration" if labels == Labels::Published && has(class_waiver) => Some("class or jury waiver"),
         _ => None,
     }
 }
@@ -330,6 +339,28 @@ fn records(file: &str) -> Vec<Value> {
     let path = labelled_dir().join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     text.lines().map(|line| serde_json::from_str(line).expect("valid JSON line")).collect()
+}
+
+/// The blind review's answers, keyed by (service, sentence index, topic): only where they
+/// differ from CLAUDETTE's label.
+fn review() -> HashMap<(String, u64, String), bool> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("catalog/gold/claudette-review.tsv");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .skip(1)
+        .map(|line| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            assert_eq!(cols.len(), 5, "a review row has five columns: {line}");
+            let index = cols[1].parse().unwrap_or_else(|_| panic!("sentence_index is a number: {line}"));
+            let label = match cols[3] {
+                "yes" => true,
+                "no" => false,
+                other => panic!("label is `yes` or `no`, not `{other}`"),
+            };
+            ((cols[0].to_owned(), index, cols[2].to_owned()), label)
+        })
+        .collect()
 }
 
 fn strings(value: &Value) -> Vec<String> {
@@ -362,12 +393,42 @@ impl Counts {
     }
 }
 
+impl Counts {
+    fn tally(&mut self, truth: bool, found: bool, unjudged: bool) {
+        match (truth, found) {
+            (true, true) => self.tp += 1,
+            (false, true) if unjudged => self.unjudged += 1,
+            (false, true) => self.fp += 1,
+            (true, false) => self.fn_ += 1,
+            (false, false) => {}
+        }
+    }
+
+    fn line(&self) -> String {
+        format!(
+            "precision {:.3} (raw {:.3}) recall {:.3} (tp {} fp {} fn {} unjudged {})",
+            self.precision(),
+            self.raw_precision(),
+            self.recall(),
+            self.tp,
+            self.fp,
+            self.fn_,
+            self.unjudged
+        )
+    }
+}
+
 #[test]
 fn claudette_sentences_are_classified_with_high_precision_and_recall() {
     let classifier = Classifier::new(Taxonomy::builtin());
-    let mut counts: BTreeMap<&str, Counts> = BTreeMap::new();
+    let review = review();
+    let mut published: BTreeMap<&str, Counts> = BTreeMap::new();
+    let mut reviewed: BTreeMap<&str, Counts> = BTreeMap::new();
+    let mut review_rows_seen = 0;
     for record in records("claudette_dev.jsonl") {
         let text = record["text"].as_str().unwrap_or_default();
+        let service = record["service"].as_str().unwrap_or_default();
+        let index = record["sentence_index"].as_u64().unwrap_or_default();
         let labels = strings(&record["labels"]);
         let truth: HashSet<&str> = CLAUDETTE_TOPICS
             .iter()
@@ -375,35 +436,39 @@ fn claudette_sentences_are_classified_with_high_precision_and_recall() {
             .map(|(_, topic)| *topic)
             .collect();
         let found = predicted(&classifier, text);
-        for (topic, _, _) in CLAUDETTE_FLOORS {
-            let entry = counts.entry(topic).or_default();
-            match (truth.contains(topic), found.contains(topic)) {
-                (true, true) => entry.tp += 1,
-                (false, true) if unjudged(text, topic).is_some() => entry.unjudged += 1,
-                (false, true) => entry.fp += 1,
-                (true, false) => entry.fn_ += 1,
-                (false, false) => {}
-            }
+        for (topic, _) in CLAUDETTE_RECALL_FLOORS {
+            let is_found = found.contains(topic);
+            let label = truth.contains(topic);
+            let reviewed_label = match review.get(&(service.to_owned(), index, topic.to_owned())) {
+                Some(&answer) => {
+                    review_rows_seen += 1;
+                    answer
+                }
+                None => label,
+            };
+            published.entry(topic).or_default().tally(
+                label,
+                is_found,
+                unjudged(text, topic, Labels::Published).is_some(),
+            );
+            reviewed.entry(topic).or_default().tally(
+                reviewed_label,
+                is_found,
+                unjudged(text, topic, Labels::Reviewed).is_some(),
+            );
         }
     }
+    assert_eq!(review_rows_seen, review.len(), "every review row names a sentence and a measured topic");
     let mut failures = Vec::new();
-    for (topic, min_precision, min_recall) in CLAUDETTE_FLOORS {
-        let c = &counts[topic];
-        println!(
-            "CLAUDETTE {topic:22} precision {:.3} (raw {:.3}) recall {:.3} (tp {} fp {} fn {} unjudged {})",
-            c.precision(),
-            c.raw_precision(),
-            c.recall(),
-            c.tp,
-            c.fp,
-            c.fn_,
-            c.unjudged
-        );
-        if c.precision() < min_precision || c.recall() < min_recall {
+    for (topic, min_recall) in CLAUDETTE_RECALL_FLOORS {
+        println!("CLAUDETTE {topic:22} reviewed  {}", reviewed[topic].line());
+        println!("CLAUDETTE {topic:22} published {}", published[topic].line());
+        let c = &reviewed[topic];
+        if c.precision() < TARGET_PRECISION || c.recall() < min_recall {
             failures.push(topic);
         }
     }
-    assert!(failures.is_empty(), "below the floor: {failures:?}");
+    assert!(failures.is_empty(), "below the target precision or the recall floor: {failures:?}");
 }
 
 #[test]
