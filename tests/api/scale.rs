@@ -35,15 +35,16 @@ fn clausewatch(app: &TestApp, db: &str, args: &[&str], port: u16) -> Child {
         .expect("the clausewatch binary starts")
 }
 
-fn stop(mut child: Child) {
-    // SIGTERM: graceful shutdown lets in-flight jobs finish, which on a loaded machine can take
-    // a fetch's whole time limit (30 s); killing earlier would leave a fetched page unrecorded.
+/// SIGTERM, then waits for the graceful shutdown, which lets in-flight jobs finish. The wait
+/// yields to the runtime: the test site runs on it and must answer a worker's last fetch, or the
+/// fetch times out, is retried, and hits the site again.
+async fn stop(mut child: Child) {
     let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
     for _ in 0..600 {
         if child.try_wait().ok().flatten().is_some() {
             return;
         }
-        std::thread::sleep(Duration::from_millis(100));
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let _ = child.kill();
     let _ = child.wait();
@@ -75,14 +76,16 @@ async fn two_workers_and_a_web_process_do_every_scheduled_capture_exactly_once(p
     let web = clausewatch(&app, &db, &["serve", "--no-workers"], web_port);
     let workers = [clausewatch(&app, &db, &["worker"], free_port()), clausewatch(&app, &db, &["worker"], free_port())];
     tokio::time::sleep(Duration::from_secs(7)).await;
-    workers.into_iter().for_each(stop);
+    for worker in workers {
+        stop(worker).await;
+    }
     // Let jobs enqueued by the last tick be finished by nobody: count what was done.
     let ready = reqwest::get(format!("http://127.0.0.1:{web_port}/readyz")).await.map(|r| r.status().as_u16()).ok();
-    stop(web);
+    stop(web).await;
 
     let ticks: i64 = sqlx::query_scalar("select count(*) from schedule_ticks").fetch_one(&pool).await.unwrap();
     let events: i64 = sqlx::query_scalar("select count(*) from fetch_events").fetch_one(&pool).await.unwrap();
-    // A fetch retried after a timeout (a loaded machine) hits the site twice for one event.
+    // A fetch retried after a failed attempt hits the site twice for one event.
     let attempts: i64 = sqlx::query_scalar("select coalesce(sum(attempts), 0)::bigint from fetch_events")
         .fetch_one(&pool)
         .await
