@@ -239,7 +239,7 @@ const CLAUDETTE_RECALL_FLOORS: [(&str, f64); 5] = [
     ("arbitration", 0.93),
     ("liability-limitation", 0.84),
     ("terms-changes", 0.60),
-    ("account-termination", 0.70),
+    ("account-termination", 0.80),
     ("governing-law", 0.80),
 ];
 
