@@ -5,9 +5,11 @@
 //! on the published labels are printed too.
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::LazyLock;
 
 use clausewatch::domain::topic::Taxonomy;
 use clausewatch::pipeline::classify::Classifier;
+use regex::{Regex, RegexBuilder};
 use serde_json::Value;
 
 /// CLAUDETTE categories and the ClauseWatch topic each belongs to.
@@ -298,18 +300,21 @@ fn unjudged(text: &str, topic: &str, labels: Labels) -> Option<&'static str> {
     if is_heading(text) {
         return Some("heading");
     }
-    let has = |pattern: &str| {
-        regex::RegexBuilder::new(pattern).case_insensitive(true).build().is_ok_and(|r| r.is_match(text))
-    };
-    let warranty =
-        r"\bwarrant|\bas[- ]is\b|\bas[- ]available\b|merchantab|\bguarantee|\b(?:own|sole) (?:\w+ ){0,2}risk\b";
-    let liability = r"\bliab|\bresponsib|\bdamages\b|\bloss(?:es)?\b|\bclaims?\b";
-    let class_waiver = r"\bclass\b|\bjury\b|\brepresentative (?:action|proceeding)";
+    if labels == Labels::Reviewed {
+        return None;
+    }
+    static WORDS: LazyLock<[Regex; 3]> = LazyLock::new(|| {
+        [
+            r"\bwarrant|\bas[- ]is\b|\bas[- ]available\b|merchantab|\bguarantee|\b(?:own|sole) (?:\w+ ){0,2}risk\b",
+            r"\bliab|\bresponsib|\bdamages\b|\bloss(?:es)?\b|\bclaims?\b",
+            r"\bclass\b|\bjury\b|\brepresentative (?:action|proceeding)",
+        ]
+        .map(|pattern| RegexBuilder::new(pattern).case_insensitive(true).build().expect("a valid pattern"))
+    });
+    let [warranty, liability, class_waiver] = &*WORDS;
     match topic {
-        "liability-limitation" if labels == Labels::Published && has(warranty) && !has(liability) => {
-            Some("warranty disclaimer")
-        }
-        "arbitration" if labels == Labels::Published && has(class_waiver) => Some("class or jury waiver"),
+        "liability-limitation" if warranty.is_match(text) && !liability.is_match(text) => Some("warranty disclaimer"),
+        "arbitration" if class_waiver.is_match(text) => Some("class or jury waiver"),
         _ => None,
     }
 }
@@ -344,21 +349,13 @@ fn records(file: &str) -> Vec<Value> {
 /// The blind review's answers, keyed by (service, sentence index, topic): only where they
 /// differ from CLAUDETTE's label.
 fn review() -> HashMap<(String, u64, String), bool> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("catalog/gold/claudette-review.tsv");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    text.lines()
-        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
-        .skip(1)
-        .map(|line| {
-            let cols: Vec<&str> = line.split('\t').collect();
-            assert_eq!(cols.len(), 5, "a review row has five columns: {line}");
-            let index = cols[1].parse().unwrap_or_else(|_| panic!("sentence_index is a number: {line}"));
-            let label = match cols[3] {
-                "yes" => true,
-                "no" => false,
-                other => panic!("label is `yes` or `no`, not `{other}`"),
-            };
-            ((cols[0].to_owned(), index, cols[2].to_owned()), label)
+    crate::support::gold_rows("claudette-review.tsv", 5)
+        .into_iter()
+        .map(|mut cols| {
+            let index = cols[1].parse().unwrap_or_else(|_| panic!("sentence_index is a number: {cols:?}"));
+            let label = crate::support::yes_no(&cols[3]);
+            let topic = cols.swap_remove(2);
+            ((cols.swap_remove(0), index, topic), label)
         })
         .collect()
 }
@@ -391,9 +388,7 @@ impl Counts {
     fn raw_precision(&self) -> f64 {
         f64::from(self.tp) / f64::from((self.tp + self.fp + self.unjudged).max(1))
     }
-}
 
-impl Counts {
     fn tally(&mut self, truth: bool, found: bool, unjudged: bool) {
         match (truth, found) {
             (true, true) => self.tp += 1,
@@ -489,13 +484,7 @@ fn tosdr_quotes_are_found_under_their_case_topics() {
         let found = predicted(&classifier, text);
         for topic in TOSDR_TOPICS {
             let tally = |counts: &mut BTreeMap<&str, Counts>| {
-                let entry = counts.entry(topic).or_default();
-                match (truth.contains(topic), found.contains(topic)) {
-                    (true, true) => entry.tp += 1,
-                    (false, true) => entry.fp += 1,
-                    (true, false) => entry.fn_ += 1,
-                    (false, false) => {}
-                }
+                counts.entry(topic).or_default().tally(truth.contains(topic), found.contains(topic), false);
             };
             tally(&mut all);
             if is_approved {

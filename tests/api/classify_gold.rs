@@ -3,13 +3,12 @@
 //! corpus path and provision key (never by text) with the expected answer; this test segments each
 //! file, finds the key, classifies the provision and reports precision and recall per topic.
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
 
 use clausewatch::domain::provision::Provision;
 use clausewatch::pipeline::classify::Classifier;
 use clausewatch::pipeline::segment::segment;
 
-use crate::support::corpus_dir;
+use crate::support::{self, corpus_dir};
 
 /// Topics the gold list judges, with the (precision, recall) floors: just under what the rules
 /// reach, so that a regression fails.
@@ -27,20 +26,13 @@ struct GoldRow {
 }
 
 fn gold_rows() -> Vec<GoldRow> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("catalog/gold/topics-gold.tsv");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    text.lines()
-        .skip(1)
-        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
-        .map(|line| {
-            let cols: Vec<&str> = line.split('\t').collect();
-            assert_eq!(cols.len(), 4, "a gold row has four columns: {line}");
-            let expected = match cols[3] {
-                "yes" => true,
-                "no" => false,
-                other => panic!("expected is `yes` or `no`, not `{other}`"),
-            };
-            GoldRow { corpus_path: cols[0].to_owned(), key: cols[1].to_owned(), topic: cols[2].to_owned(), expected }
+    support::gold_rows("topics-gold.tsv", 4)
+        .into_iter()
+        .map(|mut cols| {
+            let expected = support::yes_no(&cols[3]);
+            let topic = cols.swap_remove(2);
+            let key = cols.swap_remove(1);
+            GoldRow { corpus_path: cols.swap_remove(0), key, topic, expected }
         })
         .collect()
 }

@@ -9,6 +9,33 @@ pub fn shared_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"))
 }
 
+/// The rows of a tab-separated file in `catalog/gold/`: comment (`#`) and blank lines and the
+/// header left out, each row checked to have `columns` fields.
+#[allow(dead_code)]
+pub fn gold_rows(file: &str, columns: usize) -> Vec<Vec<String>> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("catalog/gold").join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .skip(1)
+        .map(|line| {
+            let fields: Vec<String> = line.split('\t').map(str::to_owned).collect();
+            assert_eq!(fields.len(), columns, "{file}: a row has {columns} fields: {line}");
+            fields
+        })
+        .collect()
+}
+
+/// A gold file's `yes` / `no` field.
+#[allow(dead_code)]
+pub fn yes_no(field: &str) -> bool {
+    match field {
+        "yes" => true,
+        "no" => false,
+        other => panic!("expected `yes` or `no`, not `{other}`"),
+    }
+}
+
 /// The shared corpus of real AI terms; `CLAUSEWATCH_CORPUS` overrides the location.
 #[allow(dead_code)]
 pub fn corpus_dir() -> PathBuf {
