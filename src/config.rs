@@ -45,6 +45,21 @@ pub struct Config {
     /// Days a session lasts without activity.
     #[arg(long, env = "SESSION_DAYS", default_value_t = 14)]
     pub session_days: i64,
+    /// Seconds a connection has to send a request's headers (and to start the next request).
+    #[arg(long, env = "HTTP_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    pub http_header_timeout_secs: u64,
+    /// Seconds a request may take, its body included, before it is answered 503.
+    #[arg(long, env = "HTTP_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub http_request_timeout_secs: u64,
+    /// Seconds a connection may stay open without a byte either way.
+    #[arg(long, env = "HTTP_IDLE_TIMEOUT_SECS", default_value_t = 60)]
+    pub http_idle_timeout_secs: u64,
+    /// Connections open at once; more wait until one closes.
+    #[arg(long, env = "HTTP_MAX_CONNECTIONS", default_value_t = 4096)]
+    pub http_max_connections: usize,
+    /// Where `/metrics` is served, on a listener of its own (e.g. `127.0.0.1:9100`). Unset: nowhere.
+    #[arg(long, env = "METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
     /// Log format: `compact` for people, `json` for machines.
     #[arg(long, env = "LOG_FORMAT", default_value = "compact")]
     pub log_format: LogFormat,

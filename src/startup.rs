@@ -75,16 +75,25 @@ pub async fn run(
     let mut tasks = tokio::task::JoinSet::new();
     if roles.web {
         let listener = listener.context("the web role needs a listener")?;
-        // Connect info gives handlers the client address (per-IP rate limits of the account pages).
-        let app = web::router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        web::server::raise_open_files_limit();
+        let limits = web::server::ConnectionLimits::from_config(&state.config);
+        let app = web::router(state.clone());
         let mut web_shutdown = shutdown.clone();
         tasks.spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move { web_shutdown.requested().await })
-                .await
-                .context("the web server failed")
-                .map(|()| "web server")
+            web::server::serve(listener, app, limits, async move { web_shutdown.requested().await }).await;
+            Ok("web server")
         });
+        if let Some(addr) = state.config.metrics_addr {
+            let listener =
+                TcpListener::bind(addr).await.with_context(|| format!("cannot listen on METRICS_ADDR {addr}"))?;
+            tracing::info!(%addr, "serving /metrics");
+            let app = web::metrics_router(state.clone());
+            let mut metrics_shutdown = shutdown.clone();
+            tasks.spawn(async move {
+                web::server::serve(listener, app, limits, async move { metrics_shutdown.requested().await }).await;
+                Ok("metrics server")
+            });
+        }
     }
     if roles.workers {
         for _ in 0..state.config.workers.max(1) {

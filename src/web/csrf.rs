@@ -7,6 +7,7 @@ use tower_sessions::Session;
 
 use crate::accounts::tokens::{constant_time_eq, new_token};
 use crate::web::accounts::error::PageError;
+use crate::web::guard::control_character;
 
 const CSRF_KEY: &str = "csrf";
 /// The name of the hidden form field.
@@ -55,6 +56,21 @@ impl CsrfForm {
         self.fields.iter().any(|(k, _)| k == name)
     }
 
+    /// The form, or 400 naming the field that holds a control character (tabs and line breaks,
+    /// which textareas send, are allowed).
+    fn refuse_control_characters(self) -> Result<CsrfForm, PageError> {
+        let found = self.fields.iter().find_map(|(name, value)| {
+            let character = control_character(name, false).or_else(|| control_character(value, true))?;
+            Some((name, character))
+        });
+        match found {
+            None => Ok(self),
+            Some((name, character)) => Err(PageError::BadRequest(format!(
+                "The field \"{name}\" contains a character that is not allowed ({character}). Remove it and send the form again."
+            ))),
+        }
+    }
+
     /// The fields as a map of first values (to re-show a form).
     pub fn to_map(&self) -> HashMap<String, String> {
         let mut map = HashMap::new();
@@ -79,7 +95,7 @@ impl<S: Send + Sync> FromRequest<S> for CsrfForm {
         let form = CsrfForm::parse(&bytes);
         let expected = session.get::<String>(CSRF_KEY).await.map_err(session_error)?;
         match expected {
-            Some(expected) if constant_time_eq(&expected, form.get(CSRF_FIELD)) => Ok(form),
+            Some(expected) if constant_time_eq(&expected, form.get(CSRF_FIELD)) => form.refuse_control_characters(),
             _ => Err(PageError::Forbidden(
                 "This form could not be checked (its security token is missing or out of date). Go back, reload the page and send it again.".into(),
             )),

@@ -18,6 +18,9 @@ pub enum AppError {
     /// The request itself is malformed (a query parameter that is not a number, …).
     #[error("{0}")]
     BadRequest(String),
+    /// The server cannot answer now (a request out of time); the message says what to do.
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
     #[error(transparent)]
@@ -42,6 +45,7 @@ impl AppError {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(e) if database_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(_) | AppError::Render(_) | AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -50,6 +54,9 @@ impl AppError {
     /// The message for the user: the error itself for 4xx, nothing internal for 5xx. A 5xx is
     /// logged here, the one place it is handled.
     fn public_message(&self) -> String {
+        if let AppError::Unavailable(message) = self {
+            return message.clone();
+        }
         if self.status() == StatusCode::SERVICE_UNAVAILABLE {
             tracing::warn!(error = ?self, "database unavailable");
             return "The archive's database is not answering right now. Try again in a minute.".to_owned();

@@ -7,7 +7,7 @@ use crate::accounts::WebApp;
 use crate::pages::{get, import_fixture};
 
 /// The lineage of a current provision of `platform` tagged with `topic`.
-async fn lineage_on(pool: &PgPool, platform: &str, topic: &str) -> (String, i64) {
+pub(crate) async fn lineage_on(pool: &PgPool, platform: &str, topic: &str) -> (String, i64) {
     sqlx::query_as(
         "select d.slug, pr.lineage_id from provision_topics pt
          join provisions pr using (provision_id) join versions v using (version_id)

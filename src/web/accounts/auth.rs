@@ -71,13 +71,22 @@ pub async fn login_form(
     session: Session,
     Query(q): Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let next = q.get("next").map(String::as_str).unwrap_or("/account");
+    let next = safe_next(q.get("next").map(String::as_str).unwrap_or(LANDING));
     page(StatusCode::OK, &CredentialsPage::log_in(csrf_token(&session).await?, "", next, None))
 }
 
-/// Only local paths, so a crafted `next` cannot send people elsewhere.
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/account" }
+/// Where a login lands when `next` is missing or refused.
+const LANDING: &str = "/account";
+
+/// `next` when it is a path of this site, else the landing page; every read of `next` goes
+/// through here. A path starts with one `/` (`//host` and `/\\host` name another host) and holds
+/// no backslash or control character, before or after percent-decoding: browsers drop tabs and
+/// line breaks, so `/\t/evil.example` is `//evil.example` to them, and CR/LF would split the header.
+pub fn safe_next(next: &str) -> &str {
+    let local = |path: &str| {
+        path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.chars().any(char::is_control)
+    };
+    if local(next) && local(&percent_encoding::percent_decode_str(next).decode_utf8_lossy()) { next } else { LANDING }
 }
 
 /// `POST /login`: limited per client IP and per account; failures count against the account.

@@ -18,6 +18,9 @@ pub enum PageError {
     Forbidden(String),
     #[error("{0}")]
     Invalid(String),
+    /// A form value that no form of ours accepts (a NUL byte); the message says which field.
+    #[error("{0}")]
+    BadRequest(String),
     #[error(transparent)]
     TooMany(#[from] TryAgain),
     #[error(transparent)]
@@ -45,6 +48,7 @@ impl PageError {
             PageError::LogIn { .. } => StatusCode::SEE_OTHER,
             PageError::NotFound(_) => StatusCode::NOT_FOUND,
             PageError::Forbidden(_) => StatusCode::FORBIDDEN,
+            PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::Invalid(_) | PageError::Plan(_) | PageError::Account(_) => StatusCode::UNPROCESSABLE_ENTITY,
             PageError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             PageError::Db(e) if crate::web::error::database_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,

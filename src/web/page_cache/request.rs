@@ -1,0 +1,86 @@
+//! What a request is to the cache: anonymous or not, and whether its answer may be stored.
+use axum::http::{HeaderMap, header};
+use tower_sessions::cookie::Cookie;
+
+/// The session cookie's name (see `accounts::session_layer`): its presence makes an answer private.
+const SESSION_COOKIE: &str = "clausewatch_session";
+
+/// The query parameters of the cached routes that take any (by matched route). A request with
+/// another parameter, or one twice, is answered but not stored: made-up queries cannot fill the
+/// store, and the key stays the exact address the handler read (a normalised key could map two
+/// different answers to one key wherever the normaliser and a handler's parser disagree).
+const QUERY_PARAMETERS: &[(&str, &[&str])] = &[
+    ("/changes", &["page"]),
+    ("/platforms/{platform}/{document}/diff", &["from", "to", "view"]),
+    ("/api/v1/changes", &["platform", "since", "page"]),
+];
+
+/// Whether the request has no session: its Cookie headers are read exactly as the session layer
+/// reads them (tower-cookies: each header split at `;`, each piece `Cookie::parse_encoded`, which
+/// trims names), and a header or piece that parser cannot read counts as a session too, so no
+/// cookie the session layer might accept can reach the shared store.
+pub fn is_anonymous(headers: &HeaderMap) -> bool {
+    headers.get_all(header::COOKIE).iter().all(|value| {
+        let Ok(value) = value.to_str() else { return false };
+        value
+            .split(';')
+            .filter(|piece| !piece.trim().is_empty())
+            .all(|piece| Cookie::parse_encoded(piece).is_ok_and(|cookie| cookie.name() != SESSION_COOKIE))
+    })
+}
+
+/// Whether an answer for this route and query may be stored (see `QUERY_PARAMETERS`).
+pub fn storable_query(route: Option<&str>, query: Option<&str>) -> bool {
+    let Some(query) = query else { return true };
+    let allowed = route.and_then(|route| QUERY_PARAMETERS.iter().find(|(r, _)| *r == route)).map_or(&[][..], |r| r.1);
+    let mut seen = Vec::new();
+    url::form_urlencoded::parse(query.as_bytes()).all(|(name, _)| {
+        let fresh = allowed.contains(&name.as_ref()) && !seen.contains(&name);
+        seen.push(name);
+        fresh
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::*;
+
+    fn cookies(values: &[&'static str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append(header::COOKIE, HeaderValue::from_static(value));
+        }
+        headers
+    }
+
+    #[test]
+    fn only_the_session_cookie_makes_a_request_private() {
+        assert!(is_anonymous(&cookies(&[])));
+        assert!(is_anonymous(&cookies(&["theme=dark; other=1"])));
+        assert!(!is_anonymous(&cookies(&["theme=dark; clausewatch_session=abc"])));
+        assert!(!is_anonymous(&cookies(&["theme=dark", "clausewatch_session=abc"])));
+    }
+
+    #[test]
+    fn a_session_cookie_the_session_layer_would_trim_or_an_unreadable_one_is_private() {
+        assert!(!is_anonymous(&cookies(&["clausewatch_session =abc"])));
+        assert!(!is_anonymous(&cookies(&["a=1;\tclausewatch_session\t= abc"])));
+        assert!(!is_anonymous(&cookies(&["=nameless"])));
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_bytes(b"clausewatch_sessio\xff=abc").unwrap());
+        assert!(!is_anonymous(&headers));
+    }
+
+    #[test]
+    fn only_a_routes_own_parameters_once_each_make_a_storable_query() {
+        assert!(storable_query(Some("/platforms/{platform}"), None));
+        assert!(storable_query(Some("/changes"), Some("page=2")));
+        assert!(storable_query(Some("/api/v1/changes"), Some("platform=openai&page=2")));
+        assert!(!storable_query(Some("/platforms/{platform}"), Some("junk=1")));
+        assert!(!storable_query(Some("/changes"), Some("page=2&junk=1")));
+        assert!(!storable_query(Some("/changes"), Some("page=2&page=3")));
+        assert!(!storable_query(None, Some("page=2")));
+    }
+}
