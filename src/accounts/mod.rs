@@ -135,6 +135,6 @@ mod tests {
             let err = parse_email(bad).unwrap_err();
             assert!(err.contains("name@example.com"), "{bad}: {err}");
         }
-        assert_eq!(parse_email("  Ada@Example.com ").unwrap(), "Ada@Example.com");
+        assert_eq!(parse_email("  Ada@Example.com ").unwrap(), "Ada@example.com");
     }
 }
