@@ -1,4 +1,5 @@
-//! Rate limits on login, sign-up and password reset: per client IP and per account, counted in
+//! Rate limits on login and on every form that sends mail (sign-up, reset, verification, email
+//! change, invitations): per client IP, per account and per address mailed, counted in
 //! Postgres so that every web process behind a load balancer shares the counts.
 use chrono::{Duration, Utc};
 use sqlx::PgConnection;
@@ -52,6 +53,11 @@ pub fn ip_bucket(action: &str, ip: &str) -> String {
 /// The bucket of an action on an account (by email, any case).
 pub fn account_bucket(action: &str, email: &str) -> String {
     format!("{action}:account:{}", email.trim().to_lowercase())
+}
+
+/// The bucket of an action by a logged-in user (by id: their address may change).
+pub fn user_bucket(action: &str, user: crate::domain::account::UserId) -> String {
+    format!("{action}:user:{}", user.0)
 }
 
 #[cfg(test)]

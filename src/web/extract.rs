@@ -56,12 +56,23 @@ impl CurrentOrg {
 
     /// Refuses members who are not owners.
     pub fn require_owner(&self) -> Result<(), PageError> {
+        self.require_owner_to("that")
+    }
+
+    /// Refuses members who are not owners, saying what only owners change ("the tracked platforms").
+    pub fn require_owner_to(&self, what: &str) -> Result<(), PageError> {
         match self.role {
             Role::Owner => Ok(()),
-            Role::Member => {
-                Err(PageError::Forbidden("Only an owner of this organisation can do that. Ask an owner.".into()))
-            }
+            Role::Member => Err(PageError::Forbidden(format!(
+                "Only an owner of {} can change {what}. Ask an owner of the organisation to do it.",
+                self.name
+            ))),
         }
+    }
+
+    /// Whether the user owns the organisation (forms that only owners use are shown to them only).
+    pub fn is_owner(&self) -> bool {
+        self.role == Role::Owner
     }
 }
 

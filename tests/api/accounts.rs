@@ -87,12 +87,15 @@ impl WebApp {
         self.post_raw(browser, path, &all).await
     }
 
-    /// Signs up (logged in afterwards) and returns the new browser.
+    /// Signs up, then logs in, and returns the logged-in browser.
     pub async fn sign_up(&self, email: &str) -> Browser {
         let mut browser = Browser::default();
         let page =
             self.post_form(&mut browser, "/signup", "/signup", &[("email", email), ("password", PASSWORD)]).await;
-        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains("Check your inbox"), "{}", page.body);
+        let login = self.post_form(&mut browser, "/login", "/login", &[("email", email), ("password", PASSWORD)]).await;
+        assert_eq!(login.status, StatusCode::SEE_OTHER, "{}", login.body);
         browser
     }
 

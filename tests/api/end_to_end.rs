@@ -92,8 +92,13 @@ async fn a_user_signs_up_tracks_platforms_and_follows_a_real_change_from_the_ale
     browser.fill("input[name=password]", PASSWORD).await;
     browser.shot("signup-form").await;
     browser.click("form[action='/signup'] button").await;
-    browser.wait_for("Your account").await;
+    browser.wait_for("Check your inbox").await;
     browser.shot("signed-up").await;
+    browser.client.goto(&format!("{base}/login")).await.unwrap();
+    browser.fill("input[name=email]", EMAIL).await;
+    browser.fill("input[name=password]", PASSWORD).await;
+    browser.click("form[action='/login'] button").await;
+    browser.wait_for("Your account").await;
 
     // Verify the email from the link in the mail the SMTP server received.
     let mails = run_jobs_and_deliver(&state, &sink, 1).await;

@@ -1,4 +1,7 @@
 //! The one integration-test binary: every feature is a module here.
+mod account_links;
+mod account_mail;
+mod account_roles;
 mod accounts;
 mod alert_triggers;
 mod alerts;

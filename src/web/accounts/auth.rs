@@ -4,13 +4,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-use crate::accounts::{self, SignUpError, rate_limit};
+use crate::accounts::{self, rate_limit};
 use crate::db::{organisations, rate_limits, tokens, users};
 use crate::domain::account::{NewPassword, UserId};
 use crate::startup::AppState;
 use crate::web::accounts::error::{PageError, page};
 use crate::web::accounts::views::{CredentialsPage, MessagePage};
-use crate::web::accounts::{TokenQuery, ip_limit, login_limit};
+use crate::web::accounts::{TokenQuery, ip_limit, login_limit, mailing};
 use crate::web::csrf::{CsrfForm, csrf_token, session_error};
 use crate::web::extract::{ClientIp, CurrentUser, MaybeUser, ORG_KEY, USER_KEY};
 
@@ -22,7 +22,8 @@ pub async fn signup_form(session: Session, user: MaybeUser) -> Result<Response, 
     page(StatusCode::OK, &CredentialsPage::sign_up(csrf_token(&session).await?, "", None))
 }
 
-/// `POST /signup`: creates the account and its personal organisation, mails the link, logs in.
+/// `POST /signup`: creates the account and its personal organisation and mails the link; an
+/// address that has an account gets a notice instead, and the page says the same either way.
 #[tracing::instrument(skip_all)]
 pub async fn signup(
     State(state): State<AppState>,
@@ -46,14 +47,12 @@ pub async fn signup(
         Err(e) => return refuse(e.to_string()),
     };
     drop(conn);
-    match accounts::sign_up(&state.pool, &state.config.base_url, &email, password).await {
-        Ok(new) => {
-            log_in(&session, new.user).await?;
-            Ok(Redirect::to("/account").into_response())
-        }
-        Err(SignUpError::EmailTaken) => refuse(SignUpError::EmailTaken.to_string()),
-        Err(SignUpError::Unexpected(e)) => Err(e.into()),
-    }
+    // The same answer whether or not the address has an account (its owner is mailed instead).
+    accounts::sign_up(&state.pool, mailing(&state), &email, password).await?;
+    let line = format!(
+        "We sent a mail to {email}. Open the link in it to confirm your address (it works for 48 hours), then log in."
+    );
+    page(StatusCode::OK, &MessagePage::info("Check your inbox", &[&line], &[("/login", "Log in")]))
 }
 
 /// Rotates the session id (no fixation), remembers the user and their first organisation, and
@@ -149,7 +148,7 @@ pub async fn verify_form(
 }
 
 /// What a used, expired or unknown link says.
-pub const LINK_GONE: &str = "This link is not valid any more: it was already used, has expired or was mistyped. Ask for a new one from your account page.";
+pub const LINK_GONE: &str = "This link is not valid any more: it was already used, has expired, was cancelled when the account's email or password changed, or was mistyped. Ask for a new one.";
 
 /// `POST /verify-email`: uses the token once.
 pub async fn verify(State(state): State<AppState>, form: CsrfForm) -> Result<Response, PageError> {
@@ -184,12 +183,8 @@ pub async fn resend_verification(
     let mut tx = state.pool.begin().await?;
     rate_limit::hit(&mut tx, &rate_limit::ip_bucket("signup", &ip.0), ip_limit(&state)).await??;
     rate_limit::hit(&mut tx, &rate_limit::account_bucket("verify", &user.email), login_limit(&state)).await??;
-    accounts::send_link(
-        &mut tx,
-        &state.config.base_url,
-        accounts::Link::VerifyEmail { user: user.id, email: &user.email },
-    )
-    .await?;
+    accounts::send_link(&mut tx, mailing(&state), accounts::Link::VerifyEmail { user: user.id, email: &user.email })
+        .await?;
     tx.commit().await?;
     page(
         StatusCode::OK,

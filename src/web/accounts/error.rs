@@ -35,6 +35,15 @@ pub enum PageError {
     Unexpected(#[from] anyhow::Error),
 }
 
+impl From<crate::accounts::AccountsError> for PageError {
+    fn from(error: crate::accounts::AccountsError) -> Self {
+        match error {
+            crate::accounts::AccountsError::TooMany(wait) => PageError::TooMany(wait),
+            crate::accounts::AccountsError::Unexpected(e) => PageError::Unexpected(e),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "account/error.html")]
 struct ErrorPage<'a> {

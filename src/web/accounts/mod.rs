@@ -16,6 +16,7 @@ use chrono::Duration;
 use tower_sessions::cookie::{SameSite, time};
 use tower_sessions::{Expiry, SessionManagerLayer};
 
+use crate::accounts::Mailing;
 use crate::accounts::rate_limit::Limit;
 use crate::config::Config;
 use crate::startup::AppState;
@@ -76,6 +77,16 @@ pub fn ip_limit(state: &AppState) -> Limit {
 /// Failed logins (and reset or verification mails) per account.
 pub fn login_limit(state: &AppState) -> Limit {
     Limit { max: state.config.login_attempts_per_account, window: window(&state.config) }
+}
+
+/// Account mails (links and notices) to one address, from any account or none, per window.
+pub fn mailing(state: &AppState) -> Mailing<'_> {
+    Mailing { base: &state.config.base_url, per_address: login_limit(state) }
+}
+
+/// Invitations sent per account (a team is invited at once, so more than mails to one address).
+pub fn invitation_limit(state: &AppState) -> Limit {
+    Limit { max: state.config.auth_attempts_per_ip, window: window(&state.config) }
 }
 
 fn window(config: &Config) -> Duration {

@@ -5,14 +5,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::accounts::{self, tokens::hash_token};
+use crate::accounts::{self, rate_limit, tokens::hash_token};
 use crate::db::{organisations, tokens};
 use crate::domain::account::{OrgId, Role, UserId};
 use crate::startup::AppState;
 use crate::web::accounts::auth::LINK_GONE;
 use crate::web::accounts::error::{PageError, page};
 use crate::web::accounts::views::MessagePage;
-use crate::web::accounts::{TokenQuery, is_limit_violation};
+use crate::web::accounts::{TokenQuery, invitation_limit, is_limit_violation, mailing};
 use crate::web::csrf::{CsrfForm, csrf_token, session_error};
 use crate::web::extract::{CurrentOrg, CurrentUser, ORG_KEY};
 
@@ -87,7 +87,8 @@ pub async fn invite(State(state): State<AppState>, org: CurrentOrg, form: CsrfFo
     };
     let link =
         accounts::Link::Invitation { org: org.id(), org_name: &org.name, inviter: &org.user.email, email: &email };
-    accounts::send_link(&mut tx, &state.config.base_url, link).await?;
+    rate_limit::hit(&mut tx, &rate_limit::user_bucket("invite", org.user.id), invitation_limit(&state)).await??;
+    accounts::send_link(&mut tx, mailing(&state), link).await?;
     tx.commit().await?;
     render(&state, &org, StatusCode::OK, Some(format!("Invitation sent to {email}.")), None, "").await
 }

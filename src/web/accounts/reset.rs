@@ -11,7 +11,7 @@ use crate::startup::AppState;
 use crate::web::accounts::auth::LINK_GONE;
 use crate::web::accounts::error::{PageError, page};
 use crate::web::accounts::views::{CredentialsPage, MessagePage};
-use crate::web::accounts::{TokenQuery, ip_limit, login_limit};
+use crate::web::accounts::{TokenQuery, ip_limit, login_limit, mailing};
 use crate::web::csrf::{CsrfForm, csrf_token};
 use crate::web::extract::ClientIp;
 
@@ -43,7 +43,7 @@ pub async fn forgot(
     rate_limit::hit(&mut tx, &rate_limit::account_bucket("reset", &email), login_limit(&state)).await??;
     if let Some(user) = users::user_by_email(&mut tx, &email).await? {
         let link = accounts::Link::ResetPassword { user: user.id(), email: &user.email };
-        accounts::send_link(&mut tx, &state.config.base_url, link).await?;
+        accounts::send_link(&mut tx, mailing(&state), link).await?;
     }
     tx.commit().await?;
     let notice = format!(

@@ -6,14 +6,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use tower_sessions::Session;
 
-use crate::accounts;
+use crate::accounts::{self, rate_limit};
 use crate::db::{organisations, tokens, tracking, users};
 use crate::domain::account::{NewPassword, UserId};
 use crate::startup::AppState;
 use crate::web::accounts::auth::LINK_GONE;
 use crate::web::accounts::error::{PageError, page};
-use crate::web::accounts::views::MessagePage;
-use crate::web::accounts::{TokenQuery, is_limit_violation};
+use crate::web::accounts::views::{MessagePage, SavedNotice};
+use crate::web::accounts::{TokenQuery, is_limit_violation, login_limit, mailing};
 use crate::web::csrf::{CsrfForm, csrf_token};
 use crate::web::extract::{CurrentOrg, CurrentUser};
 
@@ -34,6 +34,7 @@ struct SettingsPage {
     csrf: String,
     error: Option<String>,
     notice: Option<String>,
+    is_owner: bool,
     org_name: String,
     plan_name: &'static str,
     plan_until: Option<String>,
@@ -74,6 +75,7 @@ pub async fn render(
         csrf: csrf_token(&org.user.session).await?,
         error,
         notice,
+        is_owner: org.is_owner(),
         org_name: org.name.clone(),
         plan_name: org.plan.name(),
         plan_until: org.plan_until.filter(|u| *u > Utc::now()).map(|u| u.format("%Y-%m-%d").to_string()),
@@ -112,7 +114,7 @@ pub async fn show(
     org: CurrentOrg,
     Query(q): Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let notice = q.get("saved").map(|what| format!("Saved your {what}."));
+    let notice = q.get("saved").and_then(|key| SavedNotice::parse(key)).map(|n| n.message().to_owned());
     render(&state, &org, StatusCode::OK, notice, None).await
 }
 
@@ -123,6 +125,7 @@ pub async fn save_platforms(
     org: CurrentOrg,
     form: CsrfForm,
 ) -> Result<Response, PageError> {
+    org.require_owner_to("the tracked platforms")?;
     let mut chosen: Vec<String> = form.all("platform").into_iter().map(str::to_owned).collect();
     chosen.sort();
     chosen.dedup();
@@ -179,7 +182,7 @@ pub async fn save_preferences(
         digest_weekday: weekday,
     };
     tracking::save_preferences(&mut conn, org.id(), org.user.id, &prefs).await?;
-    Ok(Redirect::to("/account?saved=alert%20preferences").into_response())
+    Ok(Redirect::to("/account?saved=preferences").into_response())
 }
 
 /// `POST /account/password`
@@ -236,12 +239,9 @@ pub async fn change_email(
         Err(msg) => return render(&state, &org, StatusCode::UNPROCESSABLE_ENTITY, None, Some(msg)).await,
     };
     let mut tx = state.pool.begin().await?;
-    accounts::send_link(
-        &mut tx,
-        &state.config.base_url,
-        accounts::Link::ChangeEmail { user: org.user.id, new_email: &email },
-    )
-    .await?;
+    rate_limit::hit(&mut tx, &rate_limit::user_bucket("change-email", org.user.id), login_limit(&state)).await??;
+    let link = accounts::Link::ChangeEmail { user: org.user.id, new_email: &email };
+    accounts::send_link(&mut tx, mailing(&state), link).await?;
     tx.commit().await?;
     let notice = format!("We sent a link to {email}. Your address changes when you open it.");
     render(&state, &org, StatusCode::OK, Some(notice), None).await
@@ -281,7 +281,7 @@ pub async fn confirm_email(State(state): State<AppState>, form: CsrfForm) -> Res
     let (Some(user), Some(email)) = (token.user_id.map(UserId), token.email) else {
         return Err(PageError::NotFound(LINK_GONE.into()));
     };
-    if !users::set_email(&mut tx, user, &email).await? {
+    if !accounts::change_email(&mut tx, user, &email).await? {
         return Err(PageError::Invalid(format!("{email} now belongs to another account, so it cannot be used.")));
     }
     tx.commit().await?;

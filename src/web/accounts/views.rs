@@ -1,6 +1,36 @@
 //! Template structs of the account pages: display-ready fields only.
 use askama::Template;
 
+/// The notice `/account?saved=KEY` shows after a form was saved: a fixed set of keys, so a link
+/// cannot put its own text on the page; unknown keys show nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SavedNotice {
+    Platforms,
+    Preferences,
+    Watches,
+}
+
+impl SavedNotice {
+    /// The notice of a `saved` key, if it is one of ours.
+    pub fn parse(key: &str) -> Option<SavedNotice> {
+        match key {
+            "platforms" => Some(SavedNotice::Platforms),
+            "preferences" => Some(SavedNotice::Preferences),
+            "watches" => Some(SavedNotice::Watches),
+            _ => None,
+        }
+    }
+
+    /// What the page says.
+    pub fn message(self) -> &'static str {
+        match self {
+            SavedNotice::Platforms => "Saved your tracked platforms.",
+            SavedNotice::Preferences => "Saved your alert preferences.",
+            SavedNotice::Watches => "Saved your watches.",
+        }
+    }
+}
+
 /// A page with a message, and optionally one button form.
 #[derive(Template, Default)]
 #[template(path = "account/message.html")]
@@ -135,6 +165,20 @@ impl CredentialsPage {
             password_autocomplete: "new-password".into(),
             button: "Save my new password".into(),
             ..CredentialsPage::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SavedNotice;
+
+    #[test]
+    fn only_known_saved_keys_make_a_notice() {
+        assert_eq!(SavedNotice::parse("platforms").map(SavedNotice::message), Some("Saved your tracked platforms."));
+        assert_eq!(SavedNotice::parse("watches"), Some(SavedNotice::Watches));
+        for unknown in ["", "Platforms", "password. Call +1 555 0100 to verify", "<b>x</b>"] {
+            assert_eq!(SavedNotice::parse(unknown), None, "{unknown}");
         }
     }
 }

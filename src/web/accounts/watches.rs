@@ -55,6 +55,7 @@ pub async fn confirm(
 /// `POST /account/watches` with `topic` or `lineage_id`.
 #[tracing::instrument(skip_all, fields(org.id = %org.id()))]
 pub async fn add(State(state): State<AppState>, org: CurrentOrg, form: CsrfForm) -> Result<Response, PageError> {
+    org.require_owner_to("the watches")?;
     org.plan.check_watches()?;
     let mut conn = state.pool.acquire().await?;
     if !form.get("lineage_id").is_empty() {
@@ -90,6 +91,7 @@ pub async fn remove(
     Path(id): Path<String>,
     _form: CsrfForm,
 ) -> Result<Response, PageError> {
+    org.require_owner_to("the watches")?;
     let not_found = || PageError::NotFound("Your organisation has no such watch.".into());
     let id: i64 = id.parse().map_err(|_| not_found())?;
     let mut conn = state.pool.acquire().await?;
