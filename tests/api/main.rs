@@ -32,3 +32,4 @@ mod tenancy;
 mod tiers;
 mod topics;
 mod unsubscribe;
+mod watches;

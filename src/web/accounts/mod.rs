@@ -7,6 +7,7 @@ pub mod organisation;
 pub mod plans;
 pub mod reset;
 pub mod settings;
+pub mod upgrade;
 pub mod views;
 pub mod watches;
 
