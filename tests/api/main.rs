@@ -5,6 +5,7 @@ mod alerts;
 mod analysis_editor;
 mod api_v1;
 mod archive;
+mod audit_export;
 mod browser;
 mod catalog;
 mod classify;
