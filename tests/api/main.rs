@@ -21,6 +21,7 @@ mod http_cache;
 mod import;
 mod jobs;
 mod mail;
+mod mail_cli;
 mod mail_sink;
 mod pages;
 mod public_browser;
