@@ -50,6 +50,8 @@ enum Command {
     Plan(cli::plan::PlanArgs),
     /// Grant or revoke operator rights (the `/admin/plans` page).
     Admin(cli::admin::AdminArgs),
+    /// The mail outbox: `mail status`, `mail retry --dead`.
+    Mail(cli::mail::MailArgs),
     /// Work with the catalogue of declarations.
     Catalog {
         #[command(subcommand)]
@@ -133,6 +135,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Admin(args) => {
             let state = AppState::connect(cli.config).await?;
             cli::admin::run(&state.pool, &args, &mut out).await?;
+        }
+        Command::Mail(args) => {
+            let state = AppState::connect(cli.config).await?;
+            cli::mail::run(&state.pool, &args, &mut out).await?;
         }
         Command::Catalog { command: CatalogCommand::Check { dir } } => {
             let dir = dir.unwrap_or(cli.config.catalog_dir);

@@ -5,5 +5,6 @@ pub mod classify;
 pub mod diff;
 pub mod fetch;
 pub mod import;
+pub mod mail;
 pub mod plan;
 pub mod reanalyse;

@@ -2,6 +2,7 @@
 //! coerces) so the caller owns the transaction, and returns plain `sqlx::Error`.
 pub mod analyses;
 pub mod documents;
+pub mod export;
 pub mod fetch_events;
 pub mod jobs;
 pub mod organisations;

@@ -72,19 +72,23 @@ pub async fn untrack_all_but(conn: &mut PgConnection, org: OrgId, keep: &[i64]) 
 pub struct PreferencesRow {
     pub same_day_alerts: bool,
     pub weekly_digest: bool,
+    /// ISO weekday, 1 = Monday.
     pub digest_weekday: i16,
+    /// Hour of the day, UTC.
+    pub digest_hour: i16,
 }
 
 impl Default for PreferencesRow {
     fn default() -> Self {
-        PreferencesRow { same_day_alerts: true, weekly_digest: true, digest_weekday: 1 }
+        PreferencesRow { same_day_alerts: true, weekly_digest: true, digest_weekday: 1, digest_hour: 8 }
     }
 }
 
 /// The preferences, or the defaults when none were saved.
 pub async fn preferences(conn: &mut PgConnection, org: OrgId, user: UserId) -> Result<PreferencesRow, sqlx::Error> {
     let row: Option<PreferencesRow> = sqlx::query_as(
-        "select same_day_alerts, weekly_digest, digest_weekday from alert_preferences where org_id = $1 and user_id = $2",
+        "select same_day_alerts, weekly_digest, digest_weekday, digest_hour
+         from alert_preferences where org_id = $1 and user_id = $2",
     )
     .bind(org.0)
     .bind(user.0)
@@ -101,16 +105,18 @@ pub async fn save_preferences(
     prefs: &PreferencesRow,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "insert into alert_preferences (org_id, user_id, same_day_alerts, weekly_digest, digest_weekday)
-         values ($1, $2, $3, $4, $5)
+        "insert into alert_preferences (org_id, user_id, same_day_alerts, weekly_digest, digest_weekday, digest_hour)
+         values ($1, $2, $3, $4, $5, $6)
          on conflict (org_id, user_id) do update set same_day_alerts = excluded.same_day_alerts,
-             weekly_digest = excluded.weekly_digest, digest_weekday = excluded.digest_weekday",
+             weekly_digest = excluded.weekly_digest, digest_weekday = excluded.digest_weekday,
+             digest_hour = excluded.digest_hour",
     )
     .bind(org.0)
     .bind(user.0)
     .bind(prefs.same_day_alerts)
     .bind(prefs.weekly_digest)
     .bind(prefs.digest_weekday)
+    .bind(prefs.digest_hour)
     .execute(conn)
     .await
     .map(|_| ())
@@ -122,14 +128,38 @@ pub struct WatchRow {
     pub watch_id: i64,
     pub topic: Option<String>,
     pub lineage_id: Option<i64>,
+    /// "Platform · Document · provision" of a watched lineage (see `lineage_label`).
+    pub provision: Option<String>,
 }
+
+/// "Platform · Document · provision" of lineage `$1` at its newest appearance.
+const LINEAGE_LABEL: &str = "select p.name || ' · ' || d.terms_type || ' · ' || coalesce(nullif(pr.title, ''), pr.key)
+     from provisions pr
+     join versions v on v.version_id = pr.version_id
+     join documents d on d.document_id = v.document_id
+     join platforms p on p.platform_id = d.platform_id
+     where pr.lineage_id = $1
+     order by v.captured_at desc, v.version_id desc limit 1";
 
 /// The organisation's watches.
 pub async fn watches(conn: &mut PgConnection, org: OrgId) -> Result<Vec<WatchRow>, sqlx::Error> {
-    sqlx::query_as("select watch_id, topic, lineage_id from watches where org_id = $1 order by watch_id")
-        .bind(org.0)
-        .fetch_all(conn)
-        .await
+    sqlx::query_as(
+        "select w.watch_id, w.topic, w.lineage_id, l.label as provision
+         from watches w
+         left join lateral (
+             select p.name || ' · ' || d.terms_type || ' · ' || coalesce(nullif(pr.title, ''), pr.key) as label
+             from provisions pr
+             join versions v on v.version_id = pr.version_id
+             join documents d on d.document_id = v.document_id
+             join platforms p on p.platform_id = d.platform_id
+             where pr.lineage_id = w.lineage_id
+             order by v.captured_at desc, v.version_id desc limit 1
+         ) l on true
+         where w.org_id = $1 order by w.watch_id",
+    )
+    .bind(org.0)
+    .fetch_all(conn)
+    .await
 }
 
 /// Watches a topic (idempotent).
@@ -163,18 +193,7 @@ pub async fn watch_lineage(conn: &mut PgConnection, org: OrgId, lineage_id: i64)
 
 /// "Platform · Document · provision" for a lineage (its newest appearance), to confirm a watch.
 pub async fn lineage_label(conn: &mut PgConnection, lineage_id: i64) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "select p.name || ' · ' || d.name || ' · ' || coalesce(nullif(pr.title, ''), pr.key)
-         from provisions pr
-         join versions v on v.version_id = pr.version_id
-         join documents d on d.document_id = v.document_id
-         join platforms p on p.platform_id = d.platform_id
-         where pr.lineage_id = $1
-         order by v.captured_at desc limit 1",
-    )
-    .bind(lineage_id)
-    .fetch_optional(conn)
-    .await
+    sqlx::query_scalar(LINEAGE_LABEL).bind(lineage_id).fetch_optional(conn).await
 }
 
 /// Removes one of the organisation's watches; false when it has no watch with this id.

@@ -135,14 +135,6 @@ impl Plan {
         Ok(())
     }
 
-    /// Refuses watches unless the plan includes them.
-    pub fn check_watches(self) -> Result<(), PlanError> {
-        if self.watches() {
-            return Ok(());
-        }
-        Err(PlanError::NotIncluded { feature: "Topic and provision watches", needed: Plan::Professional, plan: self })
-    }
-
     /// Splits tracked items (oldest first) into those the plan keeps active and those it pauses.
     pub fn split_tracked<T>(self, tracked_oldest_first: &[T]) -> (&[T], &[T]) {
         tracked_oldest_first.split_at(self.max_tracked_platforms().min(tracked_oldest_first.len()))
@@ -220,7 +212,7 @@ mod tests {
         assert!(Plan::Free.check_can_add_member(1).is_err());
         assert!(Plan::Professional.check_can_add_member(9).is_ok());
         assert!(Plan::Professional.check_can_add_member(10).is_err());
-        assert!(Plan::Watcher.check_watches().unwrap_err().to_string().contains("needs the Professional plan"));
-        assert!(Plan::Professional.check_watches().is_ok());
+        assert!(!Plan::Watcher.watches());
+        assert!(Plan::Professional.watches());
     }
 }

@@ -81,7 +81,7 @@ pub async fn claim_next(conn: &mut PgConnection) -> Result<Option<OutboxRow>, sq
 
 /// Records that the server accepted the mail.
 pub async fn mark_sent(conn: &mut PgConnection, outbox_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("update email_outbox set status = 'sent', sent_at = now(), attempts = attempts + 1, last_error = null where outbox_id = $1")
+    sqlx::query("update email_outbox set status = 'sent', sent_at = now(), last_attempt_at = now(), attempts = attempts + 1, last_error = null where outbox_id = $1")
         .bind(outbox_id)
         .execute(conn)
         .await
@@ -98,7 +98,7 @@ pub async fn mark_retry(
 ) -> Result<bool, sqlx::Error> {
     let dead: bool = sqlx::query_scalar(
         "update email_outbox
-         set attempts = attempts + 1, last_error = $2, next_attempt_at = $3,
+         set attempts = attempts + 1, last_error = $2, next_attempt_at = $3, last_attempt_at = now(),
              status = case when attempts + 1 >= $4 then 'dead' else 'queued' end
          where outbox_id = $1
          returning status = 'dead'",
@@ -115,7 +115,8 @@ pub async fn mark_retry(
 /// Records a permanent failure (the server refused the mail for good).
 pub async fn mark_failed(conn: &mut PgConnection, outbox_id: i64, error: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "update email_outbox set status = 'failed', attempts = attempts + 1, last_error = $2 where outbox_id = $1",
+        "update email_outbox set status = 'failed', attempts = attempts + 1, last_error = $2, last_attempt_at = now()
+         where outbox_id = $1",
     )
     .bind(outbox_id)
     .bind(error)
@@ -127,4 +128,56 @@ pub async fn mark_failed(conn: &mut PgConnection, outbox_id: i64, error: &str) -
 /// Mails per status, for operators and metrics.
 pub async fn status_counts(conn: &mut PgConnection) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sqlx::query_as("select status, count(*) from email_outbox group by status order by status").fetch_all(conn).await
+}
+
+/// The queued mail waiting longest.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OldestQueued {
+    pub template: String,
+    pub created_at: DateTime<Utc>,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+}
+
+/// The oldest queued mail, if any.
+pub async fn oldest_queued(conn: &mut PgConnection) -> Result<Option<OldestQueued>, sqlx::Error> {
+    sqlx::query_as(
+        "select template, created_at, attempts, next_attempt_at from email_outbox
+         where status = 'queued' order by created_at, outbox_id limit 1",
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// A mail's last error, for operators; the recipient is deliberately not read.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MailError {
+    pub outbox_id: i64,
+    /// When the failing attempt happened (None for attempts before migration 0011).
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    pub template: String,
+    pub status: String,
+    pub last_error: String,
+}
+
+/// The `limit` most recent errors, newest first.
+pub async fn recent_errors(conn: &mut PgConnection, limit: i64) -> Result<Vec<MailError>, sqlx::Error> {
+    sqlx::query_as(
+        "select outbox_id, last_attempt_at, template, status, last_error from email_outbox
+         where last_error is not null
+         order by last_attempt_at desc nulls last, outbox_id desc limit $1",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// Puts every dead mail back in the queue, due now with its attempts reset; returns how many.
+pub async fn requeue_dead(conn: &mut PgConnection) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "update email_outbox set status = 'queued', attempts = 0, next_attempt_at = now() where status = 'dead'",
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
 }

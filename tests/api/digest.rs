@@ -153,3 +153,33 @@ async fn two_schedulers_in_the_same_hour_queue_one_digest_job(pool: PgPool) {
         sqlx::query_scalar("select count(*) from jobs where kind = 'digest'").fetch_one(&pool).await.unwrap();
     assert_eq!(jobs, 1);
 }
+
+#[sqlx::test]
+async fn a_user_who_chose_wednesday_at_14_in_the_account_page_gets_the_digest_then_and_not_on_monday_at_8(
+    pool: PgPool,
+) {
+    let config = mail_config(None);
+    let web = crate::accounts::WebApp::spawn(pool.clone()).await;
+    web.add_platform("acme").await;
+    let mut browser = web.sign_up("wed@example.com").await;
+    web.post_form(&mut browser, "/account", "/account/platforms", &[("platform", "acme")]).await;
+    let wednesday_14 = monday_8() + Duration::days(2) + Duration::hours(6);
+
+    let bad_hour = [("weekly_digest", "on"), ("digest_weekday", "3"), ("digest_hour", "24")];
+    let refused = web.post_form(&mut browser, "/account", "/account/preferences", &bad_hour).await;
+    let chosen = [("weekly_digest", "on"), ("digest_weekday", "3"), ("digest_hour", "14")];
+    let saved = web.post_form(&mut browser, "/account", "/account/preferences", &chosen).await;
+    let account = web.get(&mut browser, "/account").await;
+    let on_monday = send_digests(&pool, &config, monday_8()).await.unwrap();
+    let on_wednesday = send_digests(&pool, &config, wednesday_14).await.unwrap();
+
+    assert_eq!(refused.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Choose the digest&#39;s hour (0–23, UTC) from the list"), "{}", refused.body);
+    assert_eq!(saved.status, reqwest::StatusCode::SEE_OTHER, "{}", saved.body);
+    assert!(account.body.contains("<option value=\"14\" selected>14:00</option>"), "{}", account.body);
+    assert!(account.body.contains("<option value=\"3\" selected>Wednesday</option>"));
+    assert_eq!((on_monday, on_wednesday), (0, 1));
+    let user: i64 = sqlx::query_scalar("select user_id from users").fetch_one(&pool).await.unwrap();
+    let digests: Vec<String> = outbox_keys(&pool).await.into_iter().filter(|k| k.starts_with("digest:")).collect();
+    assert_eq!(digests, [format!("digest:{user}:2026-W49")]);
+}

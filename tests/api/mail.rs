@@ -17,11 +17,11 @@ fn from() -> lettre::message::Mailbox {
     "ClauseWatch <alerts@clausewatch.test>".parse().unwrap()
 }
 
-fn smtp_mailer(url: &str) -> Mailer {
+pub fn smtp_mailer(url: &str) -> Mailer {
     Mailer::smtp(&url.parse().unwrap(), from()).unwrap()
 }
 
-fn mail(key: &str, to: &str) -> NewMail {
+pub fn mail(key: &str, to: &str) -> NewMail {
     NewMail {
         idempotency_key: key.into(),
         org_id: None,
@@ -37,7 +37,7 @@ fn mail(key: &str, to: &str) -> NewMail {
     }
 }
 
-async fn enqueue(pool: &PgPool, mail: &NewMail) -> bool {
+pub async fn enqueue(pool: &PgPool, mail: &NewMail) -> bool {
     let mut conn = pool.acquire().await.unwrap();
     outbox::enqueue(&mut conn, mail).await.unwrap()
 }
@@ -51,7 +51,7 @@ async fn row(pool: &PgPool, key: &str) -> (String, i32, Option<String>) {
 }
 
 /// Makes every queued mail due now, as if the backoff had passed.
-async fn make_due(pool: &PgPool) {
+pub async fn make_due(pool: &PgPool) {
     sqlx::query("update email_outbox set next_attempt_at = now() where status = 'queued'").execute(pool).await.unwrap();
 }
 

@@ -51,7 +51,7 @@ async fn watches_of_another_organisation_cannot_be_seen_or_removed_by_id(pool: P
         .await
         .unwrap();
 
-    assert!(!app.get(&mut mallory, "/account").await.body.contains("Topic: arbitration"));
+    assert!(!app.get(&mut mallory, "/account").await.body.contains("Topic: Arbitration and class-action waiver"));
     let removed = app.post_form(&mut mallory, "/account", &format!("/account/watches/{watch_id}/delete"), &[]).await;
     assert_eq!(removed.status, StatusCode::NOT_FOUND);
     let left: i64 = sqlx::query_scalar("select count(*) from watches where org_id = $1")
@@ -60,7 +60,7 @@ async fn watches_of_another_organisation_cannot_be_seen_or_removed_by_id(pool: P
         .await
         .unwrap();
     assert_eq!(left, 1);
-    assert!(app.get(&mut alice, "/account").await.body.contains("Topic: arbitration"));
+    assert!(app.get(&mut alice, "/account").await.body.contains("Topic: Arbitration and class-action waiver"));
 }
 
 #[sqlx::test]

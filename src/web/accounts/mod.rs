@@ -3,10 +3,12 @@
 //! `CsrfForm`; every tenant query through `CurrentOrg`.
 pub mod auth;
 pub mod error;
+pub mod export;
 pub mod organisation;
 pub mod plans;
 pub mod reset;
 pub mod settings;
+pub mod upgrade;
 pub mod views;
 pub mod watches;
 
@@ -48,6 +50,10 @@ pub fn router() -> Router<AppState> {
         .route("/account/watches", post(watches::add))
         .route("/account/watches/new", get(watches::confirm))
         .route("/account/watches/{id}/delete", post(watches::remove))
+        .route("/platforms/{platform}/export.csv", get(export::platform_csv))
+        .route("/platforms/{platform}/export.json", get(export::platform_json))
+        .route("/platforms/{platform}/{document}/export.csv", get(export::document_csv))
+        .route("/platforms/{platform}/{document}/export.json", get(export::document_json))
         .route("/account/organisation", get(organisation::show))
         .route("/account/organisation/invitations", post(organisation::invite))
         .route("/account/organisation/invitations/{id}/revoke", post(organisation::revoke))

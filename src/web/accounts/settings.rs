@@ -13,6 +13,7 @@ use crate::startup::AppState;
 use crate::web::accounts::auth::LINK_GONE;
 use crate::web::accounts::error::{PageError, page};
 use crate::web::accounts::views::{MessagePage, SavedNotice};
+use crate::web::accounts::watches;
 use crate::web::accounts::{TokenQuery, is_limit_violation, login_limit, mailing};
 use crate::web::csrf::{CsrfForm, csrf_token};
 use crate::web::extract::{CurrentOrg, CurrentUser};
@@ -52,6 +53,9 @@ struct SettingsPage {
     weekdays: Vec<(i16, &'static str)>,
     watches_allowed: bool,
     watches: Vec<(i64, String)>,
+    topics: Vec<(&'static str, &'static str)>,
+    digest_hour: i16,
+    export_allowed: bool,
 }
 
 /// Renders the settings page with a status and an optional message.
@@ -95,17 +99,15 @@ pub async fn render(
         weekday: prefs.digest_weekday,
         weekdays: (1..=7).zip(WEEKDAYS).collect(),
         watches_allowed: org.plan.watches(),
-        watches: watches.into_iter().map(|w| (w.watch_id, watch_label(w.topic, w.lineage_id))).collect(),
+        watches: watches
+            .into_iter()
+            .map(|w| (w.watch_id, watches::label(w.topic, w.lineage_id, w.provision)))
+            .collect(),
+        topics: watches::topic_choices(),
+        digest_hour: prefs.digest_hour,
+        export_allowed: org.plan.audit_export(),
     };
     page(status, &view)
-}
-
-fn watch_label(topic: Option<String>, lineage: Option<i64>) -> String {
-    match (topic, lineage) {
-        (Some(topic), _) => format!("Topic: {topic}"),
-        (None, Some(lineage)) => format!("Provision #{lineage}"),
-        (None, None) => "Unknown".into(),
-    }
 }
 
 /// `GET /account`
@@ -165,13 +167,11 @@ pub async fn save_preferences(
     org: CurrentOrg,
     form: CsrfForm,
 ) -> Result<Response, PageError> {
-    let weekday = match form.get("digest_weekday").parse::<i16>() {
-        Ok(day @ 1..=7) => day,
-        _ => {
-            let msg = "Choose the digest's weekday from the list.".to_owned();
-            return render(&state, &org, StatusCode::UNPROCESSABLE_ENTITY, None, Some(msg)).await;
-        }
-    };
+    let (weekday, hour) =
+        match crate::mail::preferences::digest_time(form.get("digest_weekday"), form.get("digest_hour")) {
+            Ok(time) => time,
+            Err(msg) => return render(&state, &org, StatusCode::UNPROCESSABLE_ENTITY, None, Some(msg.into())).await,
+        };
     let mut conn = state.pool.acquire().await?;
     let before = tracking::preferences(&mut conn, org.id(), org.user.id).await?;
     // Without same-day alerts in the plan the box is not shown: keep the stored choice.
@@ -180,6 +180,7 @@ pub async fn save_preferences(
         same_day_alerts: same_day,
         weekly_digest: form.checked("weekly_digest"),
         digest_weekday: weekday,
+        digest_hour: hour.unwrap_or(before.digest_hour),
     };
     tracking::save_preferences(&mut conn, org.id(), org.user.id, &prefs).await?;
     Ok(Redirect::to("/account?saved=preferences").into_response())

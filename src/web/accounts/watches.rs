@@ -1,24 +1,32 @@
 //! `/account/watches`: Professional organisations alert only on chosen topics or provisions.
-//! The provision page posts `lineage_id` here; the account page posts `topic`.
+//! The provision page posts `lineage_id` here; the account page posts `topic`, a slug of the
+//! taxonomy picked from a list. Other plans get the upgrade offer.
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::db::tracking;
+use crate::domain::topic::Taxonomy;
 use crate::startup::AppState;
 use crate::web::accounts::error::{PageError, page};
 use crate::web::accounts::settings::render;
+use crate::web::accounts::upgrade;
 use crate::web::accounts::views::MessagePage;
 use crate::web::csrf::{CsrfForm, csrf_token};
 use crate::web::extract::CurrentOrg;
 
-/// A topic slug as typed: lowercase letters, digits and dashes.
-fn parse_topic(raw: &str) -> Option<String> {
-    let topic = raw.trim().to_ascii_lowercase();
-    let ok = !topic.is_empty()
-        && topic.len() <= 64
-        && topic.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    ok.then_some(topic)
+/// What the upgrade offer calls this feature.
+const FEATURE: &str = "Topic and provision watches";
+
+/// The slug of a topic of the taxonomy, exactly as the picker submits it.
+fn parse_topic(raw: &str) -> Option<&'static str> {
+    Taxonomy::builtin().get(raw).map(|topic| topic.slug.as_str())
+}
+
+/// The refusal of a topic that is not in the list (quoted, cut short).
+fn unknown_topic(raw: &str) -> String {
+    let shown: String = raw.trim().chars().take(40).collect();
+    format!("{shown:?} is not one of ClauseWatch's topics. Choose a topic from the list; nothing was saved.")
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -34,7 +42,9 @@ pub async fn confirm(
     org: CurrentOrg,
     Query(query): Query<WatchQuery>,
 ) -> Result<Response, PageError> {
-    org.plan.check_watches()?;
+    if !org.plan.watches() {
+        return upgrade::offer(FEATURE, org.plan);
+    }
     let not_found =
         || PageError::NotFound("There is no such provision. Open it from a platform page and watch it there.".into());
     let lineage: i64 = query.lineage_id.trim().parse().map_err(|_| not_found())?;
@@ -55,8 +65,10 @@ pub async fn confirm(
 /// `POST /account/watches` with `topic` or `lineage_id`.
 #[tracing::instrument(skip_all, fields(org.id = %org.id()))]
 pub async fn add(State(state): State<AppState>, org: CurrentOrg, form: CsrfForm) -> Result<Response, PageError> {
+    if !org.plan.watches() {
+        return upgrade::offer(FEATURE, org.plan);
+    }
     org.require_owner_to("the watches")?;
-    org.plan.check_watches()?;
     let mut conn = state.pool.acquire().await?;
     if !form.get("lineage_id").is_empty() {
         let Ok(lineage) = form.get("lineage_id").trim().parse::<i64>() else {
@@ -76,10 +88,10 @@ pub async fn add(State(state): State<AppState>, org: CurrentOrg, form: CsrfForm)
         }
     } else {
         let Some(topic) = parse_topic(form.get("topic")) else {
-            let msg = "Type a topic slug such as training-on-user-data (letters, digits and dashes).".to_owned();
+            let msg = unknown_topic(form.get("topic"));
             return render(&state, &org, StatusCode::UNPROCESSABLE_ENTITY, None, Some(msg)).await;
         };
-        tracking::watch_topic(&mut conn, org.id(), &topic).await?;
+        tracking::watch_topic(&mut conn, org.id(), topic).await?;
     }
     Ok(Redirect::to("/account?saved=watches").into_response())
 }
@@ -101,15 +113,35 @@ pub async fn remove(
     Ok(Redirect::to("/account?saved=watches").into_response())
 }
 
+/// How the account page lists a watch.
+pub fn label(topic: Option<String>, lineage: Option<i64>, provision: Option<String>) -> String {
+    let taxonomy = Taxonomy::builtin();
+    match (topic, lineage, provision) {
+        (Some(topic), _, _) => format!("Topic: {}", taxonomy.get(&topic).map_or(topic.as_str(), |t| t.name.as_str())),
+        (None, _, Some(provision)) => format!("Provision: {provision}"),
+        (None, Some(lineage), None) => format!("Provision #{lineage}"),
+        (None, None, None) => "Unknown".into(),
+    }
+}
+
+/// The topics of the taxonomy as (slug, name), by name: the watch picker.
+pub fn topic_choices() -> Vec<(&'static str, &'static str)> {
+    let mut topics: Vec<_> = Taxonomy::builtin().topics.iter().map(|t| (t.slug.as_str(), t.name.as_str())).collect();
+    topics.sort_by_key(|(_, name)| *name);
+    topics
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn topic_slugs_are_checked() {
-        assert_eq!(parse_topic(" Training-On-User-Data "), Some("training-on-user-data".into()));
-        for bad in ["", "a b", "<script>", &"x".repeat(65)] {
+    fn only_slugs_of_the_taxonomy_are_topics() {
+        assert_eq!(parse_topic("ai-training"), Some("ai-training"));
+        let name = &Taxonomy::builtin().get("arbitration").unwrap().name;
+        for bad in ["", "training-on-user-data", name.as_str(), "AI-Training", "<script>"] {
             assert_eq!(parse_topic(bad), None, "{bad}");
         }
+        assert!(unknown_topic("training-on-user-data").contains("Choose a topic from the list"));
     }
 }
