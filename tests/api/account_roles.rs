@@ -81,7 +81,11 @@ async fn a_member_cannot_add_or_delete_the_organisations_watches_and_an_owner_ca
     assert_eq!(ids.len(), 1);
 
     let page = app.get(&mut bob, "/account").await;
-    assert!(page.body.contains("Topic: arbitration") && !page.body.contains("/delete\""), "{}", page.body);
+    assert!(
+        page.body.contains("Topic: Arbitration and class-action waiver") && !page.body.contains("/delete\""),
+        "{}",
+        page.body
+    );
     let delete = format!("/account/watches/{}/delete", ids[0]);
     let refused = app.post_form(&mut bob, "/account", &delete, &[]).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
