@@ -65,14 +65,12 @@ pub async fn changes(
     platform: &str,
     document: Option<&str>,
 ) -> Result<Vec<ExportChange>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(concat!(
         "select d.slug as document, c.change_id, c.from_version_id, c.to_version_id, v.captured_at as changed_at,
                 c.class,
-                (select (array['low', 'medium', 'high'])[max(case pt.exposure when 'high' then 3 when 'medium' then 2
-                                                                        when 'low' then 1 end)]
-                 from provision_changes pc
-                 join provision_topics pt on pt.provision_id in (pc.old_provision_id, pc.new_provision_id)
-                 where pc.change_id = c.change_id and pc.class = 'substantive') as severity,
+                ",
+        change_severity!(),
+        ",
                 (c.class = 'substantive' and v.origin = 'capture') as alerting,
                 c.summary,
                 array(select pc.key from provision_changes pc where pc.change_id = c.change_id
@@ -82,8 +80,8 @@ pub async fn changes(
          join documents d on d.document_id = c.document_id
          join platforms p on p.platform_id = d.platform_id
          where p.slug = $1 and ($2::text is null or d.slug = $2)
-         order by v.captured_at, c.change_id",
-    )
+         order by v.captured_at, c.change_id"
+    ))
     .bind(platform)
     .bind(document)
     .fetch_all(conn)

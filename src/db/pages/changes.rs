@@ -42,12 +42,9 @@ macro_rules! select_changes {
         concat!(
             "select c.change_id, c.class, c.summary, c.from_version_id, c.to_version_id, v.captured_at as changed_at,
                 p.slug as platform_slug, p.name as platform_name, d.slug as document_slug, d.terms_type,
-                (select count(*) from provision_changes pc where pc.change_id = c.change_id) as provisions,
-                (select (array['low', 'medium', 'high'])[max(case pt.exposure when 'high' then 3 when 'medium' then 2
-                                                                        when 'low' then 1 end)]
-                 from provision_changes pc
-                 join provision_topics pt on pt.provision_id in (pc.old_provision_id, pc.new_provision_id)
-                 where pc.change_id = c.change_id and pc.class = 'substantive') as severity
+                (select count(*) from provision_changes pc where pc.change_id = c.change_id) as provisions, ",
+            change_severity!(),
+            "
              from changes c
              join versions v on v.version_id = c.to_version_id
              join documents d on d.document_id = c.document_id
