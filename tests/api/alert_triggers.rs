@@ -11,7 +11,6 @@ use crate::alerts::{mail_config, member, org, outbox_keys, track};
 use crate::helpers::{TestApp, article_page};
 use crate::mail_sink::MailSink;
 use crate::site::Behaviour;
-use crate::support::corpus_dir;
 
 fn page(html: &str) -> Behaviour {
     Behaviour::page(article_page(html), "text/html; charset=utf-8")
@@ -80,13 +79,7 @@ async fn an_unchanged_capture_queues_no_alert(pool: PgPool) {
 
 #[sqlx::test]
 async fn importing_real_history_with_substantive_changes_queues_no_alert(pool: PgPool) {
-    let root = tempfile::TempDir::new().unwrap();
-    let dir = root.path().join("xai").join("privacy-policy");
-    std::fs::create_dir_all(&dir).unwrap();
-    for file in std::fs::read_dir(corpus_dir().join("versions/xai/privacy-policy")).unwrap() {
-        let file = file.unwrap().path();
-        std::os::unix::fs::symlink(&file, dir.join(file.file_name().unwrap())).unwrap();
-    }
+    let root = crate::support::ota_folder_of("xai", "privacy-policy");
     let watcher = org(&pool, "Watchers", "watcher", None).await;
     member(&pool, "ada@example.org", watcher).await;
 

@@ -7,7 +7,6 @@ use sqlx::PgPool;
 use crate::accounts::{Browser, WebApp};
 use crate::helpers::{TestApp, article_page};
 use crate::site::Behaviour;
-use crate::support::corpus_dir;
 
 const V1: &str = "<h1>Terms</h1><h2>1. Your content</h2><p>We never use your conversations to train our models.</p>\
     <h2>2. Payment</h2><p>Fees are charged monthly in advance and are not refundable.</p>";
@@ -180,13 +179,7 @@ async fn the_platform_page_links_the_export_and_the_account_page_lists_one_per_t
 /// that imported history has no snapshot hash but its text hash.
 #[sqlx::test]
 async fn the_export_of_imported_corpus_history_carries_text_hashes_and_no_snapshot(pool: PgPool) {
-    let root = tempfile::TempDir::new().unwrap();
-    let dir = root.path().join("xai").join("privacy-policy");
-    std::fs::create_dir_all(&dir).unwrap();
-    for file in std::fs::read_dir(corpus_dir().join("versions/xai/privacy-policy")).unwrap() {
-        let file = file.unwrap().path();
-        std::os::unix::fs::symlink(&file, dir.join(file.file_name().unwrap())).unwrap();
-    }
+    let root = crate::support::ota_folder_of("xai", "privacy-policy");
     import_ota(&pool, root.path()).await.unwrap();
     let web = WebApp::spawn(pool.clone()).await;
     let pro = user_on(&web, "pia@example.com", "professional").await;

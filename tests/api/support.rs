@@ -44,3 +44,16 @@ pub fn corpus_dir() -> PathBuf {
     }
     shared_dir().join("corpus")
 }
+
+/// A temporary OTA versions folder (`<service>/<terms type>/<date>.md`) holding one corpus
+/// document's real history, linked in place, for `import_ota`.
+pub fn ota_folder_of(service: &str, terms_type: &str) -> tempfile::TempDir {
+    let root = tempfile::TempDir::new().unwrap();
+    let dir = root.path().join(service).join(terms_type);
+    std::fs::create_dir_all(&dir).unwrap();
+    for file in std::fs::read_dir(corpus_dir().join("versions").join(service).join(terms_type)).unwrap() {
+        let file = file.unwrap().path();
+        std::os::unix::fs::symlink(&file, dir.join(file.file_name().unwrap())).unwrap();
+    }
+    root
+}
