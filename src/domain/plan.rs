@@ -25,9 +25,6 @@ pub enum PlanError {
     #[error("The {plan} plan has at most {limit} member{s}. Upgrade to Professional to build a team.",
         plan = .plan.name(), s = if *.limit == 1 { "" } else { "s" })]
     TooManyMembers { plan: Plan, limit: usize },
-    #[error("{feature} needs the {needed} plan; this organisation is on {plan}.",
-        needed = .needed.name(), plan = .plan.name())]
-    NotIncluded { feature: &'static str, needed: Plan, plan: Plan },
 }
 
 /// Every plan, cheapest first.
