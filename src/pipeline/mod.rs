@@ -4,5 +4,6 @@ pub mod analyse;
 pub mod classify;
 pub mod diff;
 pub mod extract;
+pub mod facts;
 pub mod fetch;
 pub mod segment;

@@ -21,6 +21,7 @@ mod edge_security;
 mod edge_server;
 mod end_to_end;
 mod extract;
+mod facts;
 mod fetch;
 mod helpers;
 mod http_cache;
