@@ -12,7 +12,9 @@ use crate::db::{
     versions::VersionRow,
 };
 use crate::domain::{provision::Provision, topic::Taxonomy};
-use crate::pipeline::{analyse::analyse, classify::Classifier, diff, segment::segment};
+use crate::pipeline::analyse::{analyse, find};
+use crate::pipeline::facts::Source;
+use crate::pipeline::{classify::Classifier, diff, segment::segment};
 
 /// What storing a version's provisions did.
 #[derive(Debug, Clone)]
@@ -93,7 +95,8 @@ pub async fn store_provisions(
         new_lineages.into_iter().map(|l| l.or_else(|| fresh.next()).unwrap_or_default()).collect();
     let new_ids = db::provisions::insert_provisions(conn, version_id, &new, &new_lineages).await?;
     let version = VersionProvisions { version_id, previous_version_id: previous.map(|p| p.version_id) };
-    store_topics(conn, &version, &classify_provisions(&new, &new_ids, &new_lineages)).await?;
+    let about = About::of(conn, document_id).await?;
+    store_topics(conn, &version, &classify_provisions(&about, &new, &new_ids, &new_lineages)).await?;
     let mut stored = Stored { provisions: new.len(), change: None };
     if let Some(prev) = previous.filter(|_| !change.is_empty() && !old_rows.is_empty()) {
         let old_ids: Vec<i64> = old_rows.iter().map(|r| r.provision_id).collect();
@@ -120,6 +123,23 @@ pub struct VersionProvisions {
     pub previous_version_id: Option<i64>,
 }
 
+/// The document whose provisions are analysed: its platform names the subject of summaries, its
+/// terms type tells whose content the provisions are about.
+#[derive(Debug, Clone, Default)]
+pub struct About {
+    pub platform_name: String,
+    pub terms_type: Option<String>,
+}
+
+impl About {
+    /// The platform and terms type of a stored document.
+    pub async fn of(conn: &mut PgConnection, document_id: i64) -> Result<About, sqlx::Error> {
+        let document = db::documents::document_by_id(conn, document_id).await?;
+        Ok(document
+            .map_or_else(About::default, |d| About { platform_name: d.platform_name, terms_type: Some(d.terms_type) }))
+    }
+}
+
 /// The topics and automated analyses of a version's provisions.
 #[derive(Debug, Default)]
 pub struct Classified {
@@ -129,13 +149,19 @@ pub struct Classified {
 
 /// Classifies each provision (ids and lineages in the same order) and composes the analysis of
 /// each topic, with the exposure the rubric gives this provision's wording.
-pub fn classify_provisions(provisions: &[Provision], ids: &[i64], lineages: &[i64]) -> Classified {
+pub fn classify_provisions(about: &About, provisions: &[Provision], ids: &[i64], lineages: &[i64]) -> Classified {
     let (classifier, taxonomy) = (Classifier::builtin(), Taxonomy::builtin());
+    let platform = if about.platform_name.is_empty() { "The platform" } else { about.platform_name.as_str() };
     let mut classified = Classified::default();
     for ((provision, id), lineage_id) in provisions.iter().zip(ids).zip(lineages) {
-        let matches = classifier.classify(&provision.heading_path, &provision.text);
-        let analyses = analyse(taxonomy, &matches, &provision.text);
-        for m in matches {
+        let source = Source {
+            heading_path: &provision.heading_path,
+            text: &provision.text,
+            terms_type: about.terms_type.as_deref(),
+        };
+        let found = find(&classifier, &source);
+        let analyses = analyse(taxonomy, &found, &source, platform);
+        for m in found.into_iter().map(|f| f.topic) {
             let exposure = analyses.iter().find(|a| a.topic == m.topic).map(|a| a.exposure);
             classified.topics.push(TopicRow {
                 provision_id: *id,

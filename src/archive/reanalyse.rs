@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use sqlx::{PgConnection, PgPool};
 
-use super::changes::{VersionProvisions, classify_provisions, store_topics};
+use super::changes::{About, VersionProvisions, classify_provisions, store_topics};
 use crate::db;
 
 /// What a reanalysis did.
@@ -40,10 +40,11 @@ pub async fn reanalyse(pool: &PgPool, document: Option<&str>) -> anyhow::Result<
     for document_id in ids {
         let mut tx = pool.begin().await?;
         db::documents::lock_document(&mut tx, document_id).await?;
+        let about = About::of(&mut tx, document_id).await?;
         let mut previous = None;
         for version_id in db::versions::version_ids_of(&mut tx, document_id).await? {
             let version = VersionProvisions { version_id, previous_version_id: previous };
-            reanalyse_version(&mut tx, &version, &mut report).await?;
+            reanalyse_version(&mut tx, &about, &version, &mut report).await?;
             previous = Some(version_id);
         }
         tx.commit().await?;
@@ -54,6 +55,7 @@ pub async fn reanalyse(pool: &PgPool, document: Option<&str>) -> anyhow::Result<
 
 async fn reanalyse_version(
     conn: &mut PgConnection,
+    about: &About,
     version: &VersionProvisions,
     report: &mut ReanalyseReport,
 ) -> Result<(), sqlx::Error> {
@@ -61,7 +63,7 @@ async fn reanalyse_version(
     let ids: Vec<i64> = rows.iter().map(|r| r.provision_id).collect();
     let lineages: Vec<i64> = rows.iter().map(|r| r.lineage_id).collect();
     let provisions: Vec<_> = rows.iter().map(|r| r.to_provision()).collect();
-    let classified = classify_provisions(&provisions, &ids, &lineages);
+    let classified = classify_provisions(about, &provisions, &ids, &lineages);
 
     let before: HashSet<(i64, String)> = db::provisions::topic_pairs(conn, &ids).await?.into_iter().collect();
     let after: HashSet<(i64, String)> = classified.topics.iter().map(|t| (t.provision_id, t.topic.clone())).collect();

@@ -8,7 +8,9 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::topic::Taxonomy;
-use crate::pipeline::classify::{Classifier, TopicMatch};
+use crate::pipeline::analyse::{Found, find};
+use crate::pipeline::classify::Classifier;
+use crate::pipeline::facts::Source;
 
 /// Arguments of `clausewatch classify`.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -49,6 +51,8 @@ struct JsonInput {
     text: Option<serde_json::Value>,
     #[serde(default)]
     heading_path: Option<serde_json::Value>,
+    #[serde(default)]
+    terms_type: Option<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -56,6 +60,11 @@ struct TopicOut<'a> {
     slug: &'a str,
     confidence: f32,
     evidence: &'a [String],
+    /// The topic's facts in the schema's names and types, `null` where the provision does not
+    /// say (an empty object for topics without facts).
+    facts: serde_json::Value,
+    /// The words each stated fact was read from.
+    fact_evidence: serde_json::Value,
 }
 
 #[derive(Serialize)]
@@ -88,9 +97,14 @@ pub fn run(
         summary.lines += 1;
         let line = trim_newline(&buf);
         match parse_line(line) {
-            Ok((heading_path, text)) => {
-                let matches = classifier.classify(&heading_path, &text);
-                serde_json::to_writer(&mut out, &LineOut { topics: matches.iter().map(topic_out).collect() })?;
+            Ok(line) => {
+                let source = Source {
+                    heading_path: &line.heading_path,
+                    text: &line.text,
+                    terms_type: line.terms_type.as_deref(),
+                };
+                let found = find(classifier, &source);
+                serde_json::to_writer(&mut out, &LineOut { topics: found.iter().map(topic_out).collect() })?;
             }
             Err(why) => {
                 summary.malformed += 1;
@@ -105,8 +119,22 @@ pub fn run(
     Ok(summary)
 }
 
-fn topic_out(m: &TopicMatch) -> TopicOut<'_> {
-    TopicOut { slug: &m.topic, confidence: m.confidence, evidence: &m.evidence }
+fn topic_out(found: &Found) -> TopicOut<'_> {
+    let m = &found.topic;
+    TopicOut {
+        slug: &m.topic,
+        confidence: m.confidence,
+        evidence: &m.evidence,
+        facts: found.facts.to_json(&m.topic),
+        fact_evidence: found.facts.evidence_json(&m.topic),
+    }
+}
+
+/// One input line: the provision and what is known of its document.
+struct Line {
+    heading_path: Vec<String>,
+    text: String,
+    terms_type: Option<String>,
 }
 
 fn trim_newline(line: &[u8]) -> &[u8] {
@@ -114,11 +142,12 @@ fn trim_newline(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-/// The heading path and text of a line: the line itself, or the fields of a JSON object.
-fn parse_line(line: &[u8]) -> Result<(Vec<String>, String), String> {
+/// The provision of a line: the line itself, or the fields of a JSON object (`text`, and
+/// optionally `heading_path` and `terms_type`).
+fn parse_line(line: &[u8]) -> Result<Line, String> {
     let line = std::str::from_utf8(line).map_err(|_| "not valid UTF-8".to_owned())?;
     if !line.trim_start().starts_with('{') {
-        return Ok((Vec::new(), line.to_owned()));
+        return Ok(Line { heading_path: Vec::new(), text: line.to_owned(), terms_type: None });
     }
     let parsed: JsonInput = serde_json::from_str(line).map_err(|e| {
         let message = e.to_string();
@@ -136,7 +165,12 @@ fn parse_line(line: &[u8]) -> Result<(Vec<String>, String), String> {
             serde_json::from_value(value).map_err(|_| "\"heading_path\" must be an array of strings".to_owned())?
         }
     };
-    Ok((heading_path, text))
+    let terms_type = match parsed.terms_type {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(kind)) => Some(kind),
+        Some(_) => return Err("\"terms_type\" must be a string".to_owned()),
+    };
+    Ok(Line { heading_path, text, terms_type })
 }
 
 #[cfg(test)]

@@ -134,8 +134,7 @@ pub struct AnalysisRow {
 impl AnalysisRow {
     /// The analysis, with its topic's text from the built-in taxonomy, and the editor's fields.
     pub fn reviewed(&self) -> Reviewed {
-        let automated = self.automated.0.clone().with_topic_text(Taxonomy::builtin());
-        Reviewed { automated, edited: self.edited.0.clone() }
+        Reviewed::from_stored(self.automated.0.clone(), self.edited.0.clone(), Taxonomy::builtin())
     }
 }
 

@@ -15,6 +15,7 @@ macro_rules! with_current_versions {
 
 pub mod changes;
 pub mod documents;
+pub mod facts;
 pub mod platforms;
 pub mod provisions;
 pub mod topics;

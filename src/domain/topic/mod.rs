@@ -1,5 +1,6 @@
 //! The topic taxonomy: what each provision topic means, how to detect it, which regulations it
 //! touches and how exposed a reader is. The data lives in `catalog/topics.toml`, reviewed like code.
+mod guard;
 mod parse;
 
 use std::fmt;
@@ -7,6 +8,7 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
+pub use guard::{Expect, FactTest, Line};
 pub use parse::{TaxonomyError, compile as compile_pattern, engine_source};
 
 /// The reviewed taxonomy shipped with the binary.
@@ -90,13 +92,13 @@ pub struct Topic {
     /// Rules that raise or lower the exposure from the provision's features.
     pub rubric: Vec<RubricRule>,
     /// Jurisdiction flags: `EU`, `UK`, `US`, `US-CA`, …
-    pub jurisdictions: Vec<String>,
+    pub jurisdictions: Vec<Line>,
     /// Regulations the topic touches, with article numbers.
     pub regulations: Vec<Regulation>,
     /// What the provision means for contracts and vendor management.
-    pub contract_implications: Vec<String>,
+    pub contract_implications: Vec<Line>,
     /// What a compliance team should do about it.
-    pub compliance_actions: Vec<String>,
+    pub compliance_actions: Vec<Line>,
     /// How to recognise a provision on this topic.
     pub detection: Detection,
 }
@@ -110,6 +112,9 @@ pub struct Regulation {
     pub articles: Vec<String>,
     /// Why the regulation matters for this topic.
     pub why: String,
+    /// The provisions it is shown for (all, without a test).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<FactTest>,
 }
 
 /// Detection rules for one topic. Patterns are case-insensitive regular expressions.
@@ -165,6 +170,8 @@ pub enum Condition {
     NoNotice,
     /// The provision's text matches this case-insensitive regular expression.
     Text(String),
+    /// The provision's facts pass this test (see [`FactTest`]).
+    Fact(FactTest),
 }
 
 /// Direction of a rubric rule.

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use serde::Deserialize;
 
-use super::{Condition, Detection, Exposure, Pattern, Regulation, RubricRule, Taxonomy, Topic};
+use super::{Condition, Detection, Exposure, Line, Pattern, Regulation, RubricRule, Taxonomy, Topic};
 
 /// Why a taxonomy file was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,10 +43,10 @@ struct RawTopic {
     exposure: String,
     #[serde(default)]
     rubric: Vec<RubricRule>,
-    jurisdictions: Vec<String>,
+    jurisdictions: Vec<Line>,
     regulations: Vec<Regulation>,
-    contract_implications: Vec<String>,
-    compliance_actions: Vec<String>,
+    contract_implications: Vec<Line>,
+    compliance_actions: Vec<Line>,
     detection: RawDetection,
 }
 

@@ -5,10 +5,14 @@ use std::collections::BTreeMap;
 
 use super::Analysis;
 use crate::domain::topic::Exposure;
+use crate::domain::topic::Taxonomy;
+use crate::pipeline::facts::Facts;
 
 /// A field of an analysis that an editor can review or rewrite.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Field {
+    Summary,
+    Facts,
     Meaning,
     Exposure,
     Rationale,
@@ -20,7 +24,9 @@ pub enum Field {
 
 impl Field {
     /// Every field, in the order pages show them.
-    pub const ALL: [Field; 7] = [
+    pub const ALL: [Field; 9] = [
+        Field::Summary,
+        Field::Facts,
         Field::Meaning,
         Field::Exposure,
         Field::Rationale,
@@ -33,6 +39,8 @@ impl Field {
     /// The stored spelling, also the form field's name.
     pub fn slug(self) -> &'static str {
         match self {
+            Field::Summary => "summary",
+            Field::Facts => "facts",
             Field::Meaning => "meaning",
             Field::Exposure => "exposure",
             Field::Rationale => "rationale",
@@ -51,6 +59,8 @@ impl Field {
     /// What pages call the field.
     pub fn label(self) -> &'static str {
         match self {
+            Field::Summary => "In short",
+            Field::Facts => "What it decides",
             Field::Meaning => "What it means",
             Field::Exposure => "Governance exposure",
             Field::Rationale => "Why this exposure",
@@ -63,12 +73,14 @@ impl Field {
 
     /// True for fields written one item per line.
     pub fn is_list(self) -> bool {
-        !matches!(self, Field::Meaning | Field::Exposure)
+        !matches!(self, Field::Summary | Field::Meaning | Field::Exposure)
     }
 
     /// The automated analysis's value of this field as text: what an editor starts from.
     pub fn automated_text(self, analysis: &Analysis) -> String {
         match self {
+            Field::Summary => analysis.summary.clone(),
+            Field::Facts => analysis.facts.editor_text(&analysis.topic),
             Field::Meaning => analysis.meaning.clone(),
             Field::Exposure => analysis.exposure.slug().to_owned(),
             Field::Rationale => analysis.rationale.join("\n"),
@@ -90,9 +102,10 @@ impl Field {
         }
     }
 
-    /// An editor's text for this field, tidied: line endings normalised, surrounding blank space
-    /// and (in lists) blank lines dropped. Refuses an empty meaning and an unknown exposure level.
-    pub fn normalise(self, raw: &str) -> Result<String, String> {
+    /// An editor's text for this field of a `topic`'s analysis, tidied: line endings normalised,
+    /// surrounding blank space and (in lists) blank lines dropped. Refuses an empty meaning, an
+    /// unknown exposure level and facts that do not fit the topic's schema.
+    pub fn normalise(self, topic: &str, raw: &str) -> Result<String, String> {
         let lines: Vec<&str> = raw.lines().map(str::trim_end).collect();
         let text = if self.is_list() {
             lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
@@ -101,6 +114,9 @@ impl Field {
         };
         match self {
             Field::Meaning if text.is_empty() => Err("The meaning cannot be empty.".to_owned()),
+            Field::Facts => {
+                Facts::from_editor_text(topic, &text).map(|facts| facts.editor_text(topic)).map_err(|e| e.to_string())
+            }
             Field::Exposure => Exposure::from_slug(&text.to_lowercase())
                 .map(|e| e.slug().to_owned())
                 .ok_or_else(|| format!("{text:?} is not an exposure level: choose high, medium or low.")),
@@ -126,6 +142,15 @@ pub struct Edit {
 }
 
 impl Reviewed {
+    /// A stored analysis and the fields an editor wrote, with the topic's lines chosen by the
+    /// facts in force (the editor's, when they corrected them).
+    pub fn from_stored(automated: Analysis, edited: BTreeMap<String, String>, taxonomy: &Taxonomy) -> Reviewed {
+        let mut reviewed = Reviewed { automated, edited };
+        let facts = reviewed.facts();
+        reviewed.automated = reviewed.automated.with_topic_text_for(taxonomy, &facts);
+        reviewed
+    }
+
     /// An analysis no editor has touched.
     pub fn automated(analysis: Analysis) -> Reviewed {
         Reviewed { automated: analysis, edited: BTreeMap::new() }
@@ -144,6 +169,16 @@ impl Reviewed {
     /// The lines of a list field as shown.
     pub fn lines(&self, field: Field) -> Vec<String> {
         self.text(field).lines().map(str::to_owned).collect()
+    }
+
+    /// The facts in force: the editor's when they wrote them, else the automated reading.
+    pub fn facts(&self) -> Facts {
+        match self.edited.get(Field::Facts.slug()) {
+            Some(text) => {
+                Facts::from_editor_text(&self.automated.topic, text).unwrap_or_else(|_| self.automated.facts.clone())
+            }
+            None => self.automated.facts.clone(),
+        }
     }
 
     /// The exposure in force: the editor's level when they set one.
@@ -175,14 +210,16 @@ impl Reviewed {
 mod tests {
     use super::*;
     use crate::domain::topic::Taxonomy;
-    use crate::pipeline::analyse::analyse;
+    use crate::pipeline::analyse::{Found, analyse};
     use crate::pipeline::classify::TopicMatch;
+    use crate::pipeline::facts::Source;
 
     fn sample() -> Analysis {
         let taxonomy = Taxonomy::builtin();
         let topic = taxonomy.topics.first().expect("a topic").slug.clone();
-        let matches = [TopicMatch { topic, confidence: 0.9, evidence: vec![] }];
-        analyse(taxonomy, &matches, "We may keep your data indefinitely.").remove(0)
+        let source = Source { heading_path: &[], text: "We may keep your data indefinitely.", terms_type: None };
+        let found = [Found::read(TopicMatch { topic, confidence: 0.9, evidence: vec![] }, &source)];
+        analyse(taxonomy, &found, &source, "Example").remove(0)
     }
 
     #[test]
@@ -210,11 +247,17 @@ mod tests {
 
     #[test]
     fn editor_text_is_tidied_and_bad_values_are_explained() {
-        assert_eq!(Field::Jurisdictions.normalise(" EU \r\n\r\n US\n").unwrap(), "EU\nUS");
-        assert_eq!(Field::Meaning.normalise("  Text.\r\nMore. ").unwrap(), "Text.\nMore.");
-        assert!(Field::Meaning.normalise("   ").is_err());
-        assert_eq!(Field::Exposure.normalise("High").unwrap(), "high");
-        assert!(Field::Exposure.normalise("severe").unwrap_err().contains("high, medium or low"));
+        assert_eq!(Field::Jurisdictions.normalise("ai-training", " EU \r\n\r\n US\n").unwrap(), "EU\nUS");
+        assert_eq!(Field::Meaning.normalise("ai-training", "  Text.\r\nMore. ").unwrap(), "Text.\nMore.");
+        assert!(Field::Meaning.normalise("ai-training", "   ").is_err());
+        assert_eq!(Field::Exposure.normalise("ai-training", "High").unwrap(), "high");
+        assert!(Field::Exposure.normalise("ai-training", "severe").unwrap_err().contains("high, medium or low"));
+        assert_eq!(
+            Field::Facts.normalise("ai-training", "opt_out: Yes\n\ndefault_on: no").unwrap(),
+            "default_on: no\nopt_out: yes"
+        );
+        assert!(Field::Facts.normalise("ai-training", "opt_out: perhaps").unwrap_err().contains("yes or no"));
+        assert!(Field::Facts.normalise("ai-training", "colour: blue").is_err());
     }
 
     #[test]

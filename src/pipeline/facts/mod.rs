@@ -45,9 +45,16 @@ pub enum FactError {
     UnknownFact { topic: String, fact: String },
     #[error("{fact} must be {expected}; \"{given}\" is not")]
     WrongType { fact: String, expected: &'static str, given: String },
+    #[error("\"{0}\" is not a fact: write one fact a line, as name: value")]
+    NotAFactLine(String),
 }
 
 impl Facts {
+    /// How many facts the provision states.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
     /// True when the provision states none of the topic's facts.
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
@@ -87,6 +94,21 @@ impl Facts {
         self.get(fact).and_then(|v| serde_json::from_value(v.clone()).ok())
     }
 
+    /// The distinct sentences the facts were read from, each cut to 160 characters.
+    pub fn evidence_sentences(&self) -> Vec<String> {
+        let mut found: Vec<String> = Vec::new();
+        for words in self.evidence.values() {
+            let cut = match words.char_indices().nth(160) {
+                Some((at, _)) => format!("{}…", &words[..at]),
+                None => words.clone(),
+            };
+            if !found.contains(&cut) {
+                found.push(cut);
+            }
+        }
+        found
+    }
+
     /// Sets a fact read from `evidence`. The value must already have the fact's type (readers
     /// build it so); a reader's mistake is dropped rather than stored.
     fn set(&mut self, topic: &str, fact: &str, value: Value, evidence: &str) {
@@ -114,6 +136,27 @@ impl Facts {
         self.values.insert(fact.to_owned(), value);
         self.evidence.insert(fact.to_owned(), "Set by an editor.".to_owned());
         Ok(())
+    }
+
+    /// The stated facts as an editor writes them: `name: value`, one a line, in schema order.
+    pub fn editor_text(&self, topic: &str) -> String {
+        let specs = schema_of(topic).map_or(&[][..], |s| s.facts);
+        specs
+            .iter()
+            .filter_map(|spec| self.values.get(spec.name).map(|v| format!("{}: {}", spec.name, spec.kind.unparse(v))))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Facts from an editor's text (see [`Facts::editor_text`]): the facts it names are stated,
+    /// the others are not. Refuses an unknown fact, a value of the wrong type, a line without ":".
+    pub fn from_editor_text(topic: &str, text: &str) -> Result<Facts, FactError> {
+        let mut facts = Facts::default();
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let (name, value) = line.split_once(':').ok_or_else(|| FactError::NotAFactLine(line.to_owned()))?;
+            facts.edit(topic, name.trim(), value.trim())?;
+        }
+        Ok(facts)
     }
 
     /// Every fact of the topic in schema order, `null` where unstated: the schema's JSON shape.

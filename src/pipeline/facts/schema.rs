@@ -55,6 +55,23 @@ impl Kind {
         }
     }
 
+    /// A value as an editor writes it (the inverse of [`Kind::parse`]).
+    pub fn unparse(self, value: &Value) -> String {
+        match (self, value) {
+            (Kind::Bool, Value::Bool(b)) => if *b { "yes" } else { "no" }.to_owned(),
+            (Kind::Phrases, Value::Array(items)) => {
+                items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("; ")
+            }
+            (Kind::Periods, Value::Array(items)) => items
+                .iter()
+                .map(|p| format!("{}: {}", p["days"], p["what"].as_str().unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join("; "),
+            (_, Value::String(s)) => s.clone(),
+            (_, other) => other.to_string(),
+        }
+    }
+
     /// Reads an editor's entry.
     pub fn parse(self, raw: &str) -> Option<Value> {
         let value = match self {

@@ -209,8 +209,8 @@ fn item_phrase(item: &str) -> String {
 
 fn scope<'a>(reading: &Reading<'_>, sentences: &[&'a str], first: &'a str) -> (&'static str, &'a str) {
     if let Some(kind) = reading.terms_type {
-        let kind = kind.to_ascii_lowercase();
-        if ["commercial", "business", "enterprise", "data-processor", "processing", "service-agreement", "team"]
+        let kind = kind.to_ascii_lowercase().replace(['-', '_'], " ");
+        if ["commercial", "business", "enterprise", "data processor", "processing", "service agreement", "team"]
             .iter()
             .any(|k| kind.contains(k))
         {

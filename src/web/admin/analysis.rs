@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crate::db::analyses::{self, NewAnalysis};
 use crate::db::pages::provisions::{LineageHeadRow, lineage_head, provision_topics};
 use crate::pipeline::analyse::review::{Field, Reviewed};
+use crate::pipeline::facts::Source;
 use crate::startup::AppState;
 use crate::web::accounts::error::{PageError, page};
 use crate::web::csrf::{CsrfForm, csrf_token};
@@ -100,6 +101,11 @@ fn topic_form(analysis: &ProvisionAnalysis, resubmitted: Option<&Resubmitted<'_>
     TopicForm { name: topic_name(&slug), slug, label, fields }
 }
 
+/// The provision at the head of its lineage, as the facts readers take it.
+fn head_source(head: &LineageHeadRow) -> Source<'_> {
+    Source { heading_path: &head.heading_path, text: &head.text, terms_type: Some(&head.terms_type) }
+}
+
 async fn render(
     state: &AppState,
     admin: &AdminUser,
@@ -111,7 +117,9 @@ async fn render(
 ) -> Result<Response, PageError> {
     let mut conn = state.pool.acquire().await?;
     let topics = provision_topics(&mut conn, head.provision_id).await?;
-    let analyses = provision_analyses(&mut conn, head.version_id, lineage_id, &topics, &head.text).await?;
+    let analyses =
+        provision_analyses(&mut conn, head.version_id, lineage_id, &topics, &head_source(head), &head.platform_name)
+            .await?;
     let history = analyses::edits_of_lineage(&mut conn, lineage_id).await?;
     let heading = head.title.clone().or_else(|| head.heading_path.last().cloned()).unwrap_or_else(|| head.key.clone());
     let view = AnalysisEditPage {
@@ -166,10 +174,13 @@ pub async fn show(
 
 /// The fields a form sent, tidied; the first problem found otherwise.
 fn submitted_fields(form: &CsrfForm) -> Result<Vec<(Field, String)>, String> {
+    let topic = form.get("topic");
     Field::ALL
         .into_iter()
         .filter(|f| form.checked(f.slug()))
-        .map(|f| f.normalise(form.get(f.slug())).map(|text| (f, text)).map_err(|e| format!("{}: {e}", f.label())))
+        .map(|f| {
+            f.normalise(topic, form.get(f.slug())).map(|text| (f, text)).map_err(|e| format!("{}: {e}", f.label()))
+        })
         .collect()
 }
 
@@ -225,7 +236,8 @@ async fn stored_analysis(
         return Ok(Some(row));
     }
     let topics = provision_topics(conn, head.provision_id).await?;
-    let composed = provision_analyses(conn, head.version_id, lineage_id, &topics, &head.text).await?;
+    let composed =
+        provision_analyses(conn, head.version_id, lineage_id, &topics, &head_source(head), &head.platform_name).await?;
     let Some(analysis) = composed.into_iter().find(|a| a.reviewed.automated.topic == topic) else {
         return Ok(None);
     };

@@ -5,13 +5,15 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
+use super::facts_view::{FactLine, fact_lines};
 use super::{date, topic_name};
 use crate::db::analyses::analyses_of;
 use crate::db::pages::provisions::ProvisionTopicRow;
 use crate::domain::topic::{Regulation, Taxonomy};
-use crate::pipeline::analyse::analyse;
 use crate::pipeline::analyse::review::{Field, Reviewed};
+use crate::pipeline::analyse::{Found, analyse};
 use crate::pipeline::classify::TopicMatch;
+use crate::pipeline::facts::Source;
 
 /// The analysis of one topic of a provision, with who wrote it.
 pub struct ProvisionAnalysis {
@@ -27,19 +29,21 @@ pub async fn provision_analyses(
     version_id: i64,
     lineage_id: i64,
     topics: &[ProvisionTopicRow],
-    text: &str,
+    source: &Source<'_>,
+    platform: &str,
 ) -> Result<Vec<ProvisionAnalysis>, sqlx::Error> {
     let mut stored: HashMap<String, _> =
         analyses_of(conn, version_id, lineage_id).await?.into_iter().map(|row| (row.topic.clone(), row)).collect();
-    let missing: Vec<TopicMatch> = topics
+    let missing: Vec<Found> = topics
         .iter()
         .filter(|t| !stored.contains_key(&t.topic))
         .map(|t| TopicMatch { topic: t.topic.clone(), confidence: t.confidence, evidence: t.evidence.clone() })
+        .map(|m| Found::read(m, source))
         .collect();
     let mut composed: HashMap<String, _> = if missing.is_empty() {
         HashMap::new()
     } else {
-        analyse(Taxonomy::builtin(), &missing, text).into_iter().map(|a| (a.topic.clone(), a)).collect()
+        analyse(Taxonomy::builtin(), &missing, source, platform).into_iter().map(|a| (a.topic.clone(), a)).collect()
     };
     Ok(topics
         .iter()
@@ -71,6 +75,12 @@ pub struct AnalysisView {
     /// "Automated analysis", or "Reviewed by an editor on 2026-11-29".
     pub label: String,
     pub reviewed: bool,
+    /// What this provision decides, in one to three sentences (empty for topics without facts).
+    pub summary: String,
+    pub summary_by_editor: bool,
+    /// The topic's facts as this provision states them ("not stated" where it does not).
+    pub facts: Vec<FactLine>,
+    pub facts_by_editor: bool,
     pub exposure: String,
     pub exposure_by_editor: bool,
     pub meaning: String,
@@ -97,6 +107,10 @@ impl AnalysisView {
             topic_slug: r.automated.topic.clone(),
             label,
             reviewed: analysis.reviewed_at.is_some(),
+            summary: r.text(Field::Summary),
+            summary_by_editor: r.is_edited(Field::Summary),
+            facts: fact_lines(&r.automated.topic, &r.facts()),
+            facts_by_editor: r.is_edited(Field::Facts),
             exposure: r.exposure().to_string(),
             exposure_by_editor: r.is_edited(Field::Exposure),
             meaning: r.text(Field::Meaning),

@@ -5,6 +5,7 @@ mod changes;
 mod diff;
 mod diff_view;
 mod document;
+mod facts_view;
 mod home;
 mod platforms;
 pub mod provision;

@@ -6,11 +6,15 @@ use axum::extract::{Path, State};
 
 use super::analysis_view::{AnalysisView, provision_analyses};
 use super::document::{document_crumbs, find_document};
+use super::facts_view::{self, Comparison};
 use super::{Block, Crumb, blocks, date, diff_href, document_href, excerpt, topic_href, topic_name};
+use crate::db::pages::facts::topic_facts;
 use crate::db::pages::provisions::{
     PeerProvisionRow, lineage_changes, lineage_provisions, peer_candidates, provision_topics,
 };
 use crate::pipeline::align::word_overlaps;
+use crate::pipeline::analyse::review::Field;
+use crate::pipeline::facts::{Source, schema_of};
 use crate::startup::AppState;
 use crate::web::error::{AppError, PageError, parse_id};
 use crate::web::extract::CurrentOrg;
@@ -59,7 +63,12 @@ pub struct ProvisionPage {
     pub gone_since: Option<String>,
     pub provision_blocks: Vec<Block>,
     pub topics: Vec<TopicView>,
+    /// Topics without facts: the other platforms' provisions most alike in wording.
     pub peers: Vec<PeerView>,
+    /// Topics with facts: this provision's facts beside the other platforms' that decide the same.
+    pub fact_peers: Vec<Comparison>,
+    /// The analyses' summaries, which open the page.
+    pub summaries: Vec<String>,
     pub history: Vec<HistoryView>,
     pub lineage_id: i64,
     pub analyses: Vec<AnalysisView>,
@@ -93,13 +102,28 @@ pub async fn get(
         .first()
         .ok_or_else(|| AppError::not_found(format!("{} has no provision {lineage_id}.", doc.terms_type)))?;
     let topics = provision_topics(&mut conn, latest.provision_id).await?;
-    let slugs: Vec<String> = topics.iter().map(|t| t.topic.clone()).collect();
-    let analyses = provision_analyses(&mut conn, latest.version_id, lineage_id, &topics, &latest.text).await?;
+    let slugs: Vec<String> = topics.iter().map(|t| t.topic.clone()).filter(|t| schema_of(t).is_none()).collect();
+    let source = Source { heading_path: &latest.heading_path, text: &latest.text, terms_type: Some(&doc.terms_type) };
+    let analyses =
+        provision_analyses(&mut conn, latest.version_id, lineage_id, &topics, &source, &doc.platform_name).await?;
     let peers = if slugs.is_empty() {
         Vec::new()
     } else {
         most_similar(&latest.text, peer_candidates(&mut conn, &slugs, doc.platform_id, PEER_CANDIDATES).await?)
     };
+    let mut fact_peers = Vec::new();
+    for analysis in &analyses {
+        let reviewed = &analysis.reviewed;
+        let (topic, facts) = (&reviewed.automated.topic, reviewed.facts());
+        if facts.is_empty() {
+            continue;
+        }
+        let rows = topic_facts(&mut conn, topic).await?;
+        let table = facts_view::peers(topic, &topic_name(topic), &facts, doc.platform_id, &rows);
+        if table.rows.len() > 1 {
+            fact_peers.push(table);
+        }
+    }
     let history = lineage_changes(&mut conn, lineage_id).await?;
     let heading = label(latest.title.as_deref(), &latest.heading_path, &latest.key);
     let base = document_href(&doc.platform_slug, &doc.slug);
@@ -113,7 +137,9 @@ pub async fn get(
             .into_iter()
             .map(|t| TopicView { name: topic_name(&t.topic), href: topic_href(&t.topic), evidence: t.evidence })
             .collect(),
+        summaries: analyses.iter().map(|a| a.reviewed.text(Field::Summary)).filter(|s| !s.is_empty()).collect(),
         analyses: analyses.iter().map(AnalysisView::new).collect(),
+        fact_peers,
         review_href: viewer.as_ref().filter(|org| org.user.is_admin).map(|_| review_href(lineage_id)),
         full_analysis: viewer.is_some_and(|org| org.plan.full_analysis()),
         peers: peers

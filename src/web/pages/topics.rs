@@ -6,9 +6,12 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 
+use super::facts_view::{Cell, Comparison, ComparisonRow, NOT_STATED, compare};
 use super::{Crumb, document_href, excerpt, platform_href, topic_href};
+use crate::db::pages::facts::topic_facts;
 use crate::db::pages::topics::{TopicProvisionRow, topic_cells, topic_provisions, watched_platforms};
 use crate::domain::topic::{Exposure, Regulation, Taxonomy};
+use crate::pipeline::facts::schema_of;
 use crate::startup::AppState;
 use crate::web::error::{AppError, PageError};
 use crate::web::svg;
@@ -110,6 +113,8 @@ pub struct TopicPage {
     pub platforms: Vec<PlatformOnTopic>,
     /// Platforms whose current documents do not address the topic.
     pub silent: Vec<String>,
+    /// One row per watched platform, one column per fact (topics with facts).
+    pub comparison: Option<Comparison>,
 }
 
 #[tracing::instrument(skip_all, fields(topic = %topic))]
@@ -130,6 +135,14 @@ pub async fn get(State(state): State<AppState>, Path(topic): Path<String>) -> Re
         watched.len().max(by_platform.len())
     );
     let platforms = by_platform.into_values().map(platform_on_topic).collect();
+    let comparison = match schema_of(&known.slug) {
+        Some(_) => {
+            let mut table = compare(&known.slug, &known.name, &topic_facts(&mut conn, &known.slug).await?);
+            add_silent_platforms(&mut table, &watched);
+            Some(table)
+        }
+        None => None,
+    };
     Ok(TopicPage {
         title: format!("{} across AI platforms", known.name),
         crumbs: vec![Crumb::link("Home", "/"), Crumb::link("Topics", "/topics"), Crumb::here(known.name.clone())],
@@ -137,11 +150,39 @@ pub async fn get(State(state): State<AppState>, Path(topic): Path<String>) -> Re
         question: known.question.clone(),
         meaning: known.meaning.clone(),
         base_exposure: known.exposure.to_string(),
-        regulations: known.regulations.clone(),
+        regulations: general_regulations(&known.regulations),
         adoption,
         platforms,
         silent,
+        comparison,
     })
+}
+
+/// The regulations of a topic that hold for any provision on it, one line each: those whose
+/// text names no provision's facts, the first of each instrument.
+fn general_regulations(all: &[Regulation]) -> Vec<Regulation> {
+    let mut shown: Vec<Regulation> = Vec::new();
+    for r in all.iter().filter(|r| !r.why.contains('{')) {
+        if !shown.iter().any(|s| s.name == r.name) {
+            shown.push(r.clone());
+        }
+    }
+    shown
+}
+
+/// Watched platforms with no provision stating the topic's facts get a row of "not stated".
+fn add_silent_platforms(table: &mut Comparison, watched: &[(String, String)]) {
+    for (slug, name) in watched {
+        if !table.rows.iter().any(|r| &r.platform_name == name) {
+            let cells = table
+                .columns
+                .iter()
+                .map(|_| Cell { text: NOT_STATED.to_owned(), href: None, evidence: None })
+                .collect();
+            table.rows.push(ComparisonRow { platform_name: name.clone(), platform_href: platform_href(slug), cells });
+        }
+    }
+    table.rows.sort_by(|a, b| a.platform_name.cmp(&b.platform_name));
 }
 
 /// A platform's rows (most exposed first, as the query orders them) as shown on the page.

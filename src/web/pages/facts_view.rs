@@ -1,0 +1,121 @@
+//! Facts as pages show them: a provision's own list ("What it decides"), and tables that set
+//! platforms side by side, one column per fact, each cell linking to the provision it came from.
+use super::{document_href, platform_href};
+use crate::db::pages::facts::TopicFactsRow;
+use crate::pipeline::facts::{Facts, describe, schema_of};
+
+/// Shown where no provision states a fact.
+pub const NOT_STATED: &str = "not stated";
+
+/// One fact of a provision: its label, its value in words (or "not stated"), and the words it
+/// was read from.
+pub struct FactLine {
+    pub label: &'static str,
+    pub value: String,
+    pub stated: bool,
+    pub evidence: Option<String>,
+}
+
+/// Every fact of the topic for one provision, stated or not.
+pub fn fact_lines(topic: &str, facts: &Facts) -> Vec<FactLine> {
+    describe(topic, facts)
+        .into_iter()
+        .map(|(name, label, value)| FactLine {
+            label,
+            stated: value.is_some(),
+            value: value.unwrap_or_else(|| NOT_STATED.to_owned()),
+            evidence: facts.evidence(name).map(str::to_owned),
+        })
+        .collect()
+}
+
+/// One cell of a comparison: a fact's value, and the provision it came from.
+pub struct Cell {
+    pub text: String,
+    pub href: Option<String>,
+    pub evidence: Option<String>,
+}
+
+/// One platform's row.
+pub struct ComparisonRow {
+    pub platform_name: String,
+    pub platform_href: String,
+    pub cells: Vec<Cell>,
+}
+
+/// Platforms side by side on one topic's facts.
+pub struct Comparison {
+    pub topic: String,
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<ComparisonRow>,
+}
+
+/// The provision page of a row.
+pub fn provision_href(row: &TopicFactsRow) -> String {
+    format!("{}/provisions/{}", document_href(&row.platform_slug, &row.document_slug), row.lineage_id)
+}
+
+/// Which of a platform's documents speaks for it first: its general terms, then its privacy
+/// policy, then the rest (business, developer and other specific terms).
+fn document_rank(terms_type: &str) -> u8 {
+    let kind = terms_type.to_lowercase();
+    if kind.contains("terms of service") || kind.contains("terms of use") || kind == "consumer terms" {
+        0
+    } else if kind.contains("privacy") && !kind.contains("business") && !kind.contains("enterprise") {
+        1
+    } else {
+        2
+    }
+}
+
+/// One row per platform of `rows` (as read for `topic`): each fact from the first provision that
+/// states it, general terms first; "not stated" where none does.
+pub fn compare(topic: &str, topic_name: &str, rows: &[TopicFactsRow]) -> Comparison {
+    let specs = schema_of(topic).map_or(&[][..], |s| s.facts);
+    let mut read: Vec<(&TopicFactsRow, Facts)> = rows.iter().map(|r| (r, r.reviewed().facts())).collect();
+    read.sort_by_key(|(r, facts)| {
+        (r.platform_name.clone(), document_rank(&r.terms_type), std::cmp::Reverse(facts.len()))
+    });
+    let mut out: Vec<ComparisonRow> = Vec::new();
+    for platform in read.chunk_by(|a, b| a.0.platform_id == b.0.platform_id) {
+        let first = platform[0].0;
+        let cells = specs
+            .iter()
+            .map(|spec| {
+                let stating = platform.iter().find(|(_, facts)| facts.get(spec.name).is_some());
+                match stating {
+                    Some((row, facts)) => Cell {
+                        text: describe(topic, facts)
+                            .into_iter()
+                            .find(|(name, _, _)| *name == spec.name)
+                            .and_then(|(_, _, value)| value)
+                            .unwrap_or_default(),
+                        href: Some(provision_href(row)),
+                        evidence: facts.evidence(spec.name).map(str::to_owned),
+                    },
+                    None => Cell { text: NOT_STATED.to_owned(), href: None, evidence: None },
+                }
+            })
+            .collect();
+        out.push(ComparisonRow {
+            platform_name: first.platform_name.clone(),
+            platform_href: platform_href(&first.platform_slug),
+            cells,
+        });
+    }
+    Comparison { topic: topic_name.to_owned(), columns: specs.iter().map(|s| s.label).collect(), rows: out }
+}
+
+/// This provision's facts beside those of the other platforms that decide the same question.
+pub fn peers(topic: &str, topic_name: &str, this: &Facts, this_platform: i64, rows: &[TopicFactsRow]) -> Comparison {
+    let others: Vec<TopicFactsRow> = rows.iter().filter(|r| r.platform_id != this_platform).cloned().collect();
+    let mut comparison = compare(topic, topic_name, &others);
+    let cells = fact_lines(topic, this)
+        .into_iter()
+        .map(|line| Cell { text: line.value, href: None, evidence: line.evidence })
+        .collect();
+    comparison
+        .rows
+        .insert(0, ComparisonRow { platform_name: "This provision".to_owned(), platform_href: String::new(), cells });
+    comparison
+}
