@@ -154,6 +154,51 @@ async fn a_topic_lists_current_provisions_across_platforms(pool: PgPool) {
     }
     let addressing = topic["platforms_addressing"].as_array().unwrap();
     assert!(addressing.iter().all(|slug| provisions.iter().any(|p| &p["platform"] == slug)));
+    // Each provision carries its facts in the schema's shape; the governing law is read out.
+    assert!(
+        provisions
+            .iter()
+            .all(|p| p["facts"].as_object().is_some_and(|f| f.contains_key("law") && f.contains_key("venue")))
+    );
+    let laws: Vec<&str> = provisions.iter().filter_map(|p| p["facts"]["law"].as_str()).collect();
+    assert!(!laws.is_empty(), "a governing law is read from the fixture: {provisions:?}");
+    let with_law = provisions.iter().find(|p| p["facts"]["law"].is_string()).unwrap();
+    assert!(
+        with_law["fact_evidence"]["law"]
+            .as_str()
+            .is_some_and(|e| e.contains(with_law["facts"]["law"].as_str().unwrap()))
+    );
+    assert!(with_law["summary"].as_str().is_some_and(|s| s.starts_with("The law of ")), "{with_law}");
+}
+
+#[sqlx::test]
+async fn a_provision_answers_with_its_text_version_and_facts_per_topic(pool: PgPool) {
+    import_fixture(&pool).await;
+    let lineage: i64 = sqlx::query_scalar(
+        "select pa.lineage_id from provision_analyses pa
+         where pa.topic = 'governing-law' and pa.automated->'facts'->'values' ? 'law' limit 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("a provision with a governing law");
+    let base = spawn_web(pool).await;
+
+    let (status, provision) = json(&base, &format!("/api/v1/provisions/{lineage}")).await;
+    assert_eq!(status, StatusCode::OK, "{provision}");
+    assert_eq!(provision["lineage_id"], lineage);
+    assert!(provision["text"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(provision["version_id"].as_i64().is_some());
+    let topics = provision["topics"].as_array().unwrap();
+    let law = topics.iter().find(|t| t["slug"] == "governing-law").expect("the governing-law topic");
+    assert!(law["facts"]["law"].is_string(), "{law}");
+    assert!(["low", "medium", "high"].contains(&law["exposure"].as_str().unwrap()));
+    assert!(!law["summary"].as_str().unwrap().is_empty());
+
+    let (status, missing) = json(&base, "/api/v1/provisions/999999999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(missing["error"].as_str().is_some());
+    let (status, _) = json(&base, "/api/v1/provisions/abc").await;
+    assert!(status.is_client_error());
 }
 
 /// Fills the OpenAPI path template with its parameters' examples (ids: an existing row).
@@ -163,6 +208,7 @@ fn example_path(template: &str, ids: i64) -> String {
         .replace("{document}", "privacy-policy")
         .replace("{topic}", "ai-training")
         .replace("{id}", &ids.to_string())
+        .replace("{lineage_id}", &ids.to_string())
 }
 
 #[sqlx::test]
@@ -170,6 +216,11 @@ async fn every_route_the_openapi_document_lists_answers(pool: PgPool) {
     import_fixture(&pool).await;
     let version = version_id(&pool, "xai", "privacy-policy", "2025-02-21").await;
     let change: i64 = sqlx::query_scalar("select change_id from changes where to_version_id = $1")
+        .bind(version)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let lineage: i64 = sqlx::query_scalar("select lineage_id from provisions where version_id = $1 limit 1")
         .bind(version)
         .fetch_one(&pool)
         .await
@@ -182,14 +233,26 @@ async fn every_route_the_openapi_document_lists_answers(pool: PgPool) {
     let paths = doc["paths"].as_object().unwrap();
     assert!(paths.len() >= 9, "{paths:?}");
     for template in paths.keys() {
-        let id = if template.starts_with("/changes/") { change } else { version };
+        let id = if template.starts_with("/changes/") {
+            change
+        } else if template.starts_with("/provisions/") {
+            lineage
+        } else {
+            version
+        };
         let path = format!("/api/v1{}", example_path(template, id));
         let (status, body) = json(&base, &path).await;
         assert_eq!(status, StatusCode::OK, "{path}: {body}");
         assert!(paths[template]["get"]["summary"].as_str().is_some_and(|s| !s.is_empty()), "{template}");
     }
     // Every route the router has is documented (the JSON 404 answers the rest).
-    for route in ["/platforms", "/platforms/{platform}/documents/{document}/versions", "/changes", "/topics/{topic}"] {
+    for route in [
+        "/platforms",
+        "/platforms/{platform}/documents/{document}/versions",
+        "/changes",
+        "/topics/{topic}",
+        "/provisions/{lineage_id}",
+    ] {
         assert!(paths.contains_key(route), "{route} is not documented");
     }
 }

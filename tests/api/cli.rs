@@ -115,3 +115,30 @@ fn classify_reports_a_malformed_line_by_number_and_still_classifies_the_lines_af
     assert!(slugs(&lines[0]).contains(&"ai-training".to_owned()), "{}", lines[0]);
     assert!(slugs(&lines[3]).contains(&"arbitration".to_owned()), "{}", lines[3]);
 }
+
+#[test]
+fn classify_reads_each_topic_s_facts_with_their_evidence_and_nulls_for_what_is_not_said() {
+    let claude = serde_json::json!({
+        "heading_path": ["Our use of Materials"],
+        "terms_type": "Terms of Service",
+        "text": "We may use Materials to provide, maintain, and improve the Services and to develop other products and services, including training our models, unless you opt out of training through your account settings. Even if you opt out, we will use Materials for model training when: (1) you provide Feedback to us regarding any Materials, or (2) your Materials are flagged for safety review to improve our ability to detect harmful content."
+    });
+    let cap = "Our total liability will not exceed the greater of the fees you paid us in the 12 months before the claim or $100.";
+
+    let (code, lines, _) = classify_cli(&format!("{claude}\n{cap}\n"));
+
+    assert_eq!(code, 0);
+    let training = lines[0]["topics"].as_array().unwrap().iter().find(|t| t["slug"] == "ai-training").expect("tagged");
+    let facts = &training["facts"];
+    assert_eq!(facts["default_on"], true);
+    assert_eq!(facts["opt_out"], true);
+    assert_eq!(facts["scope"], "consumer");
+    assert_eq!(facts["carve_outs"].as_array().map(Vec::len), Some(2), "{facts}");
+    assert!(training["fact_evidence"]["opt_out"].as_str().is_some_and(|e| e.contains("opt out")));
+    let liability =
+        lines[1]["topics"].as_array().unwrap().iter().find(|t| t["slug"] == "liability-limitation").expect("tagged");
+    assert_eq!(
+        liability["facts"],
+        serde_json::json!({"cap_amount": 100, "cap_currency": "USD", "lookback_months": 12, "as_is": null})
+    );
+}

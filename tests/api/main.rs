@@ -22,6 +22,7 @@ mod edge_server;
 mod end_to_end;
 mod extract;
 mod facts;
+mod facts_pages;
 mod fetch;
 mod helpers;
 mod http_cache;

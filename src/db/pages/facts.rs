@@ -43,7 +43,7 @@ pub async fn topic_facts(conn: &mut PgConnection, topic: &str) -> Result<Vec<Top
          join platforms p on p.platform_id = d.platform_id
          join provision_analyses pa on pa.version_id = cv.version_id and pa.topic = $1
          join provisions pr on pr.version_id = cv.version_id and pr.lineage_id = pa.lineage_id
-         where p.enabled and d.enabled
+         where p.enabled
            and (coalesce(pa.automated->'facts'->'values', '{}'::jsonb) <> '{}'::jsonb or pa.edited ? 'facts')
          order by p.name, d.terms_type, pr.ordinal"
     ))

@@ -150,3 +150,13 @@ fn an_editor_can_correct_a_fact_and_garbage_is_refused() {
     found.edit("ai-training", "opt_out", "").unwrap();
     assert_eq!(found.get("opt_out"), None);
 }
+
+#[test]
+fn a_law_named_with_its_country_is_read() {
+    let found = facts(
+        "governing-law",
+        "Terms of Service",
+        "13. Miscellaneous\n\n5. Survival. The sections survive.\n6. Governing Law. This Agreement shall be governed by the laws of the State of California, USA, without reference to conflict of law rules. All disputes will be governed by the arbitration agreement above.",
+    );
+    assert_eq!(found["law"], json!("California"), "{found}");
+}

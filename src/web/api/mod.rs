@@ -2,6 +2,7 @@
 //! document describing them (`openapi.json`). Errors are `{"error": "..."}` with a 4xx/5xx status.
 mod changes;
 mod platforms;
+mod provisions;
 mod topics;
 
 use axum::{Router, routing::get};
@@ -20,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/versions/{id}", get(changes::version))
         .route("/changes", get(changes::list))
         .route("/changes/{id}", get(changes::get))
+        .route("/provisions/{lineage_id}", get(provisions::get))
         .route("/topics/{topic}", get(topics::get))
         .route("/openapi.json", get(openapi))
         .fallback(super::error::api_not_found)
