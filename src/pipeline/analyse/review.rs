@@ -181,6 +181,15 @@ impl Reviewed {
         }
     }
 
+    /// The summary as shown for `platform`: the editor's, else built now from the facts in force
+    /// (so it follows a corrected fact and the platform's current name).
+    pub fn summary_for(&self, platform: &str) -> String {
+        match self.edited.get(Field::Summary.slug()) {
+            Some(text) => text.clone(),
+            None => super::summary(&self.automated.topic, &self.facts(), platform).unwrap_or_default(),
+        }
+    }
+
     /// The exposure in force: the editor's level when they set one.
     pub fn exposure(&self) -> Exposure {
         self.edited.get(Field::Exposure.slug()).and_then(|e| Exposure::from_slug(e)).unwrap_or(self.automated.exposure)

@@ -53,7 +53,7 @@ pub async fn get(
             Some(ProvisionTopicJson {
                 facts: facts.to_json(&tag.topic),
                 fact_evidence: facts.evidence_json(&tag.topic),
-                summary: reviewed.text(Field::Summary),
+                summary: reviewed.summary_for(&head.platform_name),
                 exposure: reviewed.exposure().slug().to_owned(),
                 rationale: reviewed.lines(Field::Rationale),
                 reviewed: analysis.reviewed_at.is_some(),

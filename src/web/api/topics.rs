@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use crate::db::pages::facts::topic_facts;
 use crate::db::pages::topics::{topic_provisions, watched_platforms};
 use crate::domain::topic::Taxonomy;
-use crate::pipeline::analyse::review::{Field, Reviewed};
+use crate::pipeline::analyse::review::Reviewed;
 use crate::startup::AppState;
 use crate::web::error::{ApiError, AppError};
 
@@ -50,7 +50,7 @@ pub async fn get(
             TopicProvisionJson {
                 facts: facts.to_json(&known.slug),
                 fact_evidence: facts.evidence_json(&known.slug),
-                summary: reviewed.map(|a| a.text(Field::Summary)).unwrap_or_default(),
+                summary: reviewed.map(|a| a.summary_for(&r.platform_name)).unwrap_or_default(),
                 platform: r.platform_slug,
                 document: r.document_slug,
                 lineage_id: r.lineage_id,

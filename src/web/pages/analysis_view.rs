@@ -96,7 +96,7 @@ pub struct AnalysisView {
 
 impl AnalysisView {
     /// The view of one analysis.
-    pub fn new(analysis: &ProvisionAnalysis) -> AnalysisView {
+    pub fn new(analysis: &ProvisionAnalysis, platform: &str) -> AnalysisView {
         let r = &analysis.reviewed;
         let label = match analysis.reviewed_at {
             Some(at) => format!("Reviewed by an editor on {}", date(at)),
@@ -107,7 +107,7 @@ impl AnalysisView {
             topic_slug: r.automated.topic.clone(),
             label,
             reviewed: analysis.reviewed_at.is_some(),
-            summary: r.text(Field::Summary),
+            summary: r.summary_for(platform),
             summary_by_editor: r.is_edited(Field::Summary),
             facts: fact_lines(&r.automated.topic, &r.facts()),
             facts_by_editor: r.is_edited(Field::Facts),

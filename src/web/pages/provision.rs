@@ -13,7 +13,6 @@ use crate::db::pages::provisions::{
     PeerProvisionRow, lineage_changes, lineage_provisions, peer_candidates, provision_topics,
 };
 use crate::pipeline::align::word_overlaps;
-use crate::pipeline::analyse::review::Field;
 use crate::pipeline::facts::{Source, schema_of};
 use crate::startup::AppState;
 use crate::web::error::{AppError, PageError, parse_id};
@@ -137,8 +136,8 @@ pub async fn get(
             .into_iter()
             .map(|t| TopicView { name: topic_name(&t.topic), href: topic_href(&t.topic), evidence: t.evidence })
             .collect(),
-        summaries: analyses.iter().map(|a| a.reviewed.text(Field::Summary)).filter(|s| !s.is_empty()).collect(),
-        analyses: analyses.iter().map(AnalysisView::new).collect(),
+        summaries: analyses.iter().map(|a| a.reviewed.summary_for(&doc.platform_name)).filter(|s| !s.is_empty()).collect(),
+        analyses: analyses.iter().map(|a| AnalysisView::new(a, &doc.platform_name)).collect(),
         fact_peers,
         review_href: viewer.as_ref().filter(|org| org.user.is_admin).map(|_| review_href(lineage_id)),
         full_analysis: viewer.is_some_and(|org| org.plan.full_analysis()),
