@@ -45,10 +45,14 @@ fn bench(c: &mut Criterion) {
     let provisions = provisions();
     assert!(!provisions.is_empty(), "corpus not found");
     let classifier = Classifier::new(Taxonomy::builtin());
+    let rules = Classifier::with_model(Taxonomy::builtin(), None);
     let mut group = c.benchmark_group("classify");
     group.throughput(Throughput::Elements(provisions.len() as u64));
     group.bench_function("latest corpus provisions", |b| {
         b.iter(|| provisions.iter().map(|p| classifier.classify(&p.heading_path, &p.text).len()).sum::<usize>())
+    });
+    group.bench_function("latest corpus provisions, rules alone", |b| {
+        b.iter(|| provisions.iter().map(|p| rules.classify(&p.heading_path, &p.text).len()).sum::<usize>())
     });
     group.finish();
     c.bench_function("compile classifier", |b| b.iter(|| Classifier::new(Taxonomy::builtin())));

@@ -43,6 +43,8 @@ enum Command {
     /// Tag provision texts from stdin (one per line, or JSON Lines with "text") with topics, one
     /// JSON line out per line in; exit 0 all fine, 1 some lines malformed, 2 I/O error.
     Classify(cli::classify::ClassifyArgs),
+    /// Train the topic model on the labelled sets and write the model file the build embeds.
+    TrainClassifier(cli::train::TrainArgs),
     /// Classify stored provisions again and recompute their automated analyses (after a taxonomy
     /// change), keeping every field an editor wrote.
     Reanalyse(cli::reanalyse::ReanalyseArgs),
@@ -124,6 +126,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let summary = cli::classify::run(&classifier, std::io::stdin().lock(), out.lock(), std::io::stderr())?;
             return Ok(ExitCode::from(summary.exit_code()));
         }
+        Command::TrainClassifier(args) => cli::train::run(&args, &mut out)?,
         Command::Reanalyse(args) => {
             let state = AppState::connect(cli.config).await?;
             cli::reanalyse::run(&state.pool, &args, &mut out).await?;

@@ -8,3 +8,4 @@ pub mod import;
 pub mod mail;
 pub mod plan;
 pub mod reanalyse;
+pub mod train;

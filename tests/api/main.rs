@@ -12,6 +12,7 @@ mod audit_export;
 mod browser;
 mod catalog;
 mod classify;
+mod classify_facts;
 mod classify_gold;
 mod cli;
 mod differ;

@@ -2,12 +2,14 @@
 //!
 //! All patterns of all topics are compiled once into one [`Matcher`], which tells in a single pass
 //! which patterns match; only the positive ones that did are run again to extract the evidence.
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use self::learned::Learned;
 use self::matcher::{Matcher, Scan};
+pub use self::model::TopicModel;
 use crate::domain::topic::{Taxonomy, engine_source};
 
 /// Weight factor for a pattern that matches the heading path but not the text.
@@ -40,6 +42,24 @@ pub struct Classifier {
     /// Every pattern of every topic: positive, required and negative.
     matcher: Matcher,
     topics: Vec<CompiledTopic>,
+    /// The model and how its topics map onto `topics`, if the classifier has one.
+    learned: Option<Learned>,
+}
+
+/// The built-in model, parsed once (it is small) and shared by every classifier.
+static BUILTIN_MODEL: LazyLock<Arc<TopicModel>> = LazyLock::new(|| Arc::new(TopicModel::builtin()));
+
+/// One scan of a provision's text and heading path.
+struct Scans<'t> {
+    text: Scan<'t>,
+    heading: Option<Scan<'t>>,
+}
+
+impl<'t> Scans<'t> {
+    /// `heading` is the heading path joined with " / ".
+    fn new(matcher: &Matcher, heading: &'t str, text: &'t str) -> Scans<'t> {
+        Scans { text: matcher.scan(text), heading: if heading.is_empty() { None } else { Some(matcher.scan(heading)) } }
+    }
 }
 
 /// The built-in classifier while it is wanted, and when it was last asked for. Compiled, and
@@ -73,9 +93,15 @@ impl Classifier {
         unused
     }
 
-    /// Compiles the detection rules of every topic. Patterns that do not compile never match
-    /// (they cannot occur in a taxonomy that passed [`Taxonomy::parse`]).
+    /// The classifier of `taxonomy`'s rules and the built-in model, for the topics both know.
     pub fn new(taxonomy: &Taxonomy) -> Classifier {
+        Classifier::with_model(taxonomy, Some(Arc::clone(&BUILTIN_MODEL)))
+    }
+
+    /// The classifier of `taxonomy`'s rules alone (`None`), or with `model` deciding the topics
+    /// it knows. Patterns that do not compile never match (they cannot occur in a taxonomy that
+    /// passed [`Taxonomy::parse`]).
+    pub fn with_model(taxonomy: &Taxonomy, model: Option<Arc<TopicModel>>) -> Classifier {
         let mut all = Patterns::default();
         let mut topics = Vec::new();
         for topic in &taxonomy.topics {
@@ -92,47 +118,81 @@ impl Classifier {
             });
         }
         let sources: Vec<&str> = all.sources.iter().map(String::as_str).collect();
-        Classifier { matcher: Matcher::new(&sources), topics }
+        let learned = model.map(|model| Learned::link(model, &topics));
+        Classifier { matcher: Matcher::new(&sources), topics, learned }
     }
 
-    /// The topics of one provision, most confident first (ties in catalogue order).
+    /// The slugs of the taxonomy's topics, in catalogue order.
+    pub fn topic_slugs(&self) -> impl Iterator<Item = &str> {
+        self.topics.iter().map(|t| t.slug.as_str())
+    }
+
+    /// The indices (in [`Classifier::topic_slugs`] order) of the topics whose rules fire.
+    pub fn rules_fired(&self, heading_path: &[String], text: &str) -> Vec<u16> {
+        let heading = heading_path.join(" / ");
+        let scans = Scans::new(&self.matcher, &heading, text);
+        (0..self.topics.len()).filter(|&i| self.rule_score(i, &scans).is_some()).map(|i| i as u16).collect()
+    }
+
+    /// The topics of one provision, most confident first (ties in catalogue order). Topics the
+    /// model knows are decided by it (see [`learned`]), with the higher of its probability and the
+    /// rules' confidence as confidence; the others by their rules.
     pub fn classify(&self, heading_path: &[String], text: &str) -> Vec<TopicMatch> {
         let heading = heading_path.join(" / ");
-        let in_text = self.matcher.scan(text);
-        let in_heading = if heading.is_empty() { None } else { Some(self.matcher.scan(&heading)) };
-        let heading_hit = |i: usize| in_heading.as_ref().is_some_and(|m| m.matched(i));
+        let scans = Scans::new(&self.matcher, &heading, text);
+        let rule_scores: Vec<Option<f32>> = (0..self.topics.len()).map(|i| self.rule_score(i, &scans)).collect();
+        let decided = self.learned.as_ref().map(|learned| {
+            let strengths: Vec<Option<f32>> =
+                rule_scores.iter().zip(&self.topics).map(|(s, t)| s.map(|s| s / t.threshold)).collect();
+            learned.decide(text, &strengths)
+        });
         let mut found = Vec::new();
-        for topic in &self.topics {
-            let mut score = 0.0;
-            for &(i, weight) in &topic.patterns {
-                if in_text.matched(i) {
-                    score += weight;
-                } else if heading_hit(i) {
-                    score += weight * HEADING_FACTOR;
-                }
+        for (i, topic) in self.topics.iter().enumerate() {
+            let by_rules = rule_scores[i].map(|score| 1.0 - 0.5_f32.powf(score / topic.threshold));
+            let confidence = match decided.as_ref().and_then(|d| d[i].as_ref()) {
+                Some(verdict) if verdict.tagged => by_rules.map_or(verdict.probability, |c| c.max(verdict.probability)),
+                Some(_) => continue,
+                None => match by_rules {
+                    Some(confidence) => confidence,
+                    None => continue,
+                },
+            };
+            let mut evidence = self.evidence(topic, &scans.text, scans.heading.as_ref());
+            if let (true, Some(verdict)) = (evidence.is_empty(), decided.as_ref().and_then(|d| d[i].as_ref())) {
+                evidence.push(shorten(verdict.sentence.trim()));
             }
-            if score < topic.threshold {
-                continue;
-            }
-            let required =
-                topic.require_any.is_empty() || topic.require_any.iter().any(|&i| in_text.matched(i) || heading_hit(i));
-            if !required {
-                continue;
-            }
-            for &(i, weight) in &topic.negative {
-                if in_text.matched(i) {
-                    score -= weight;
-                }
-            }
-            if score < topic.threshold {
-                continue;
-            }
-            let evidence = self.evidence(topic, &in_text, in_heading.as_ref());
-            let confidence = 1.0 - 0.5_f32.powf(score / topic.threshold);
             found.push(TopicMatch { topic: topic.slug.clone(), confidence, evidence });
         }
         found.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
         found
+    }
+
+    /// The rules' score of topic `i` if its rules fire.
+    fn rule_score(&self, i: usize, scans: &Scans<'_>) -> Option<f32> {
+        let topic = &self.topics[i];
+        let heading_hit = |p: usize| scans.heading.as_ref().is_some_and(|m| m.matched(p));
+        let mut score = 0.0;
+        for &(p, weight) in &topic.patterns {
+            if scans.text.matched(p) {
+                score += weight;
+            } else if heading_hit(p) {
+                score += weight * HEADING_FACTOR;
+            }
+        }
+        if score < topic.threshold {
+            return None;
+        }
+        let required =
+            topic.require_any.is_empty() || topic.require_any.iter().any(|&p| scans.text.matched(p) || heading_hit(p));
+        if !required {
+            return None;
+        }
+        for &(p, weight) in &topic.negative {
+            if scans.text.matched(p) {
+                score -= weight;
+            }
+        }
+        (score >= topic.threshold).then_some(score)
     }
 
     /// The first match of each positive pattern that matched, in the text or else in the heading.
@@ -179,6 +239,8 @@ fn shorten(phrase: &str) -> String {
     }
 }
 
+mod learned;
 mod matcher;
+pub mod model;
 #[cfg(test)]
 mod tests;

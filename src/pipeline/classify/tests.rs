@@ -61,7 +61,11 @@ fn curly_and_straight_apostrophes_match_alike() {
         "Pinterest isn't liable for damages that result from a minor breach.",
         "Pinterest isn’t liable for damages that result from a minor breach.",
     ] {
-        assert!(topics(text).contains(&"liability-limitation".to_owned()), "{text}");
+        // The rules' matching is what is tested: the model may rightly judge a disclaimer of
+        // availability otherwise.
+        let rules = Classifier::with_model(Taxonomy::builtin(), None);
+        let found = rules.classify(&[], text);
+        assert!(found.iter().any(|m| m.topic == "liability-limitation"), "{text}");
     }
 }
 
