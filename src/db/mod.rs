@@ -27,6 +27,7 @@ pub mod provisions;
 pub mod rate_limits;
 pub mod sessions;
 pub mod snapshots;
+pub mod stats;
 pub mod tokens;
 pub mod tracking;
 pub mod users;

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clausewatch::archive::{changes::rediff, import::import_ota};
+use clausewatch::cli::changes::ChangesCommand;
 use sqlx::PgPool;
 
 use crate::support::corpus_dir;
@@ -160,6 +161,12 @@ async fn rediff_drops_a_version_that_repeats_the_one_before_it(pool: PgPool) {
     let report = rediff(&pool, None).await.unwrap();
 
     assert_eq!(report.repeated, 1);
+    let mut out = Vec::new();
+    clausewatch::cli::changes::run(&pool, &ChangesCommand::Stats, &mut out).await.unwrap();
+    let stats = String::from_utf8(out).unwrap();
+    let variant = format!("{:<12} {:>7} {:>8}", "variant", "no", 1);
+    assert!(stats.contains(&variant), "the UK → EEA switch of the consumer terms is one variant change:\n{stats}");
+    assert!(stats.contains(&format!("of {} changes alert", report.changes)), "{stats}");
     let again = rediff(&pool, None).await.unwrap();
     assert_eq!((again.repeated, again.changes), (0, report.changes));
 }

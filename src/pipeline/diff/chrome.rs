@@ -79,10 +79,11 @@ impl Chrome {
     }
 }
 
-/// A line's fingerprint: its cleaned words, lower-cased, with digits folded (a footer's year or
-/// a banner's partner count changes, the footer stays chrome). None for lines without a letter.
+/// A line's fingerprint: its cleaned words without glued link labels, lower-cased, with digits
+/// folded (a footer's year or a banner's partner count changes, the footer stays chrome). None for lines without a letter.
 pub fn fingerprint(line: &str) -> Option<String> {
     let cleaned = clean_inline(line);
+    let cleaned = super::class::without_glued_labels(&cleaned);
     let mut out = String::with_capacity(cleaned.len());
     let mut gap = false;
     for c in cleaned.chars() {

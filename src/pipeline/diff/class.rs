@@ -13,7 +13,9 @@ static URL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:https?://|www\.)\S+
 static GLUED_LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"(\w)\([^()\s][^()]{1,39}\)"));
 /// A line that states when the document took effect or was updated, with a date.
 static DATE_LINE_WORDS: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\b(?:effective|updated|last\s+modified|revised|release\s+date)\b"));
+    LazyLock::new(|| re(r"(?i)\b(?:effective|updated|last\s+modified|revised|release\s+date)"));
+/// A lower-case letter glued to an upper-case one.
+static GLUED_WORDS: LazyLock<Regex> = LazyLock::new(|| re(r"(\p{Ll})(\p{Lu})"));
 /// Longest line, in words, read as a line about the document's date.
 const MAX_DATE_LINE_WORDS: usize = 40;
 /// A clause number or letter leading a provision's text: `K.`, `12.3`, `(b)`, `Section 4`, `iv)`.
@@ -46,7 +48,7 @@ pub fn classify_texts(prev: &str, next: &str) -> ChangeClass {
     if cosmetic_form(prev).eq(cosmetic_form(next)) {
         return if only_markup_differs(prev, next) { ChangeClass::Markup } else { ChangeClass::Cosmetic };
     }
-    let bare = |t: &str| GLUED_LABEL.replace_all(&URL.replace_all(t, ""), "$1").into_owned();
+    let bare = |t: &str| without_glued_labels(&URL.replace_all(t, "")).into_owned();
     let (prev_bare, next_bare) = (bare(prev), bare(next));
     if cosmetic_form(&prev_bare).eq(cosmetic_form(&next_bare)) {
         return ChangeClass::Markup;
@@ -63,6 +65,11 @@ pub fn classify_texts(prev: &str, next: &str) -> ChangeClass {
     }
 }
 
+/// The text without labels glued to the word before them (`form(opens in a new window)`).
+pub(super) fn without_glued_labels(text: &str) -> std::borrow::Cow<'_, str> {
+    GLUED_LABEL.replace_all(text, "$1")
+}
+
 /// True when the two texts are the same once Markdown syntax characters are set aside.
 fn only_markup_differs(prev: &str, next: &str) -> bool {
     let bare = |t: &str| -> String {
@@ -71,11 +78,21 @@ fn only_markup_differs(prev: &str, next: &str) -> bool {
     bare(prev) == bare(next)
 }
 
+/// The class of a provision only one version has: metadata when it only states the document's
+/// date ("Updated: January 10, 2024"), else substantive.
+pub fn classify_one_sided(text: &str) -> ChangeClass {
+    if without_date_lines(text).trim().is_empty() { ChangeClass::Metadata } else { ChangeClass::Substantive }
+}
+
 /// The text without the lines that state its date ("Effective May 1, 2025", "Note: This
 /// policy is effective on October 8, 2025 or …").
 fn without_date_lines(text: &str) -> String {
     let dated = |line: &str| {
-        DATE.is_match(line) && DATE_LINE_WORDS.is_match(line) && line.split_whitespace().count() <= MAX_DATE_LINE_WORDS
+        // Extraction glues words across elements: "UpdatedJanuary 10, 2024".
+        let line = GLUED_WORDS.replace_all(line, "$1 $2");
+        DATE.is_match(&line)
+            && DATE_LINE_WORDS.is_match(&line)
+            && line.split_whitespace().count() <= MAX_DATE_LINE_WORDS
     };
     text.lines().filter(|l| !dated(l)).collect::<Vec<_>>().join("\n")
 }
@@ -111,6 +128,13 @@ mod tests {
         assert_eq!(classify_texts("Fees due May 1, 2026", "Fees due June 1, 2026"), ChangeClass::Substantive);
         let note = "Terms\nEffective October 8, 2025\nNote: This policy is effective on October 8, 2025 or the date you acknowledge it.\nBody.";
         assert_eq!(classify_texts(note, "Terms\nEffective October 8, 2025\nBody."), ChangeClass::Metadata);
+    }
+
+    #[test]
+    fn a_provision_that_only_states_the_date_is_metadata() {
+        assert_eq!(classify_one_sided("Updated: January 10, 2024"), ChangeClass::Metadata);
+        assert_eq!(classify_one_sided("UpdatedJanuary 10, 2024"), ChangeClass::Metadata);
+        assert_eq!(classify_one_sided("Fees are due by May 1, 2024."), ChangeClass::Substantive);
     }
 
     #[test]
