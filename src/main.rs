@@ -40,6 +40,11 @@ enum Command {
         #[arg(long)]
         document: Option<String>,
     },
+    /// Stored changes: `changes stats` counts them per class (alerting or not) and severity.
+    Changes {
+        #[command(subcommand)]
+        command: cli::changes::ChangesCommand,
+    },
     /// Tag provision texts from stdin (one per line, or JSON Lines with "text") with topics, one
     /// JSON line out per line in; exit 0 all fine, 1 some lines malformed, 2 I/O error.
     Classify(cli::classify::ClassifyArgs),
@@ -117,9 +122,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let state = AppState::connect(cli.config).await?;
             let report = clausewatch::archive::changes::rediff(&state.pool, document.as_deref()).await?;
             println!(
-                "{} documents, {} versions: {} changes recomputed",
-                report.documents, report.versions, report.changes
+                "{} documents, {} versions: {} changes recomputed, {} repeated versions dropped",
+                report.documents, report.versions, report.changes, report.repeated
             );
+        }
+        Command::Changes { command } => {
+            let state = AppState::connect(cli.config).await?;
+            cli::changes::run(&state.pool, &command, &mut out).await?;
         }
         Command::Classify(args) => {
             let classifier = cli::classify::classifier(&args)?;

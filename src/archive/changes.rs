@@ -1,20 +1,25 @@
 //! What happens in the transaction that stores a new version: its provisions are segmented,
 //! aligned with the previous version's, given lineages, and the change between them is stored.
 //! `rediff` recomputes all of it for stored history, reusing lineage ids so links stay valid.
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 use sqlx::{PgConnection, PgPool};
 
+use super::compare;
 use crate::db::{
     self,
     analyses::NewAnalysis,
     provisions::{ChangeRefs, TopicRow},
     versions::VersionRow,
 };
-use crate::domain::{provision::Provision, topic::Taxonomy};
+use crate::domain::{
+    provision::Provision,
+    topic::{Exposure, Taxonomy},
+};
 use crate::pipeline::analyse::{analyse, find};
+use crate::pipeline::diff::{self, Chrome, Importance, ProvisionChange, variant::region};
 use crate::pipeline::facts::Source;
-use crate::pipeline::{classify::Classifier, diff, segment::segment};
+use crate::pipeline::{classify::Classifier, segment::segment};
 
 /// What storing a version's provisions did.
 #[derive(Debug, Clone)]
@@ -49,7 +54,8 @@ impl Lineages {
     }
 }
 
-/// Runs in the transaction that stored `version_id` after `previous`.
+/// Runs in the transaction that stored `version_id` after `previous`, with the platform's
+/// stored chrome.
 pub async fn after_new_version(
     conn: &mut PgConnection,
     document_id: i64,
@@ -57,31 +63,55 @@ pub async fn after_new_version(
     version_id: i64,
     text: &str,
 ) -> Result<Stored, sqlx::Error> {
-    let stored = store_provisions(conn, document_id, previous, version_id, text, &mut Lineages::default()).await?;
+    let platform_id = db::chrome::platform_of(conn, document_id).await?;
+    let chrome = db::chrome::chrome_of(conn, platform_id).await?;
+    let version = NewText { document_id, version_id, text };
+    let stored = store_provisions(conn, &version, previous, &mut Lineages::default(), &chrome).await?;
     crate::metrics::version_stored(stored.change.as_ref().map(|(_, class, _)| db::provisions::class_str(*class)));
     Ok(stored)
 }
 
-/// Segments `text`, links it to the previous version's provisions and stores both.
+/// A stored version whose provisions are to be computed.
+#[derive(Debug, Clone, Copy)]
+pub struct NewText<'a> {
+    pub document_id: i64,
+    pub version_id: i64,
+    pub text: &'a str,
+}
+
+/// Segments the version's text, links it to its baseline's provisions (the previous good
+/// version, or the latest of its regional variant) and stores both, with the change from
+/// `previous` when there is one.
 pub async fn store_provisions(
     conn: &mut PgConnection,
-    document_id: i64,
+    version: &NewText<'_>,
     previous: Option<&VersionRow>,
-    version_id: i64,
-    text: &str,
     lineages: &mut Lineages,
+    chrome: &Chrome,
 ) -> Result<Stored, sqlx::Error> {
-    let new = segment(text);
-    let (old_rows, old): (Vec<db::provisions::ProvisionRow>, Vec<Provision>) = match previous {
-        Some(prev) => {
-            let rows = db::provisions::provisions_of(conn, prev.version_id).await?;
-            let plain =
-                if rows.is_empty() { segment(&prev.text) } else { rows.iter().map(|r| r.to_provision()).collect() };
+    let new = segment(version.text);
+    let variant = region(version.text);
+    db::versions::set_variant(conn, version.version_id, variant.as_deref()).await?;
+    let base = match previous {
+        Some(prev) => compare::baseline(conn, prev, variant.as_deref()).await?,
+        None => None,
+    };
+    let (old_rows, old): (Vec<db::provisions::ProvisionRow>, Vec<Provision>) = match &base {
+        Some(base) => {
+            let rows = db::provisions::provisions_of(conn, base.version.version_id).await?;
+            let plain = if rows.is_empty() {
+                segment(&base.version.text)
+            } else {
+                rows.iter().map(|r| r.to_provision()).collect()
+            };
             (rows, plain)
         }
         None => (Vec::new(), Vec::new()),
     };
-    let change = diff::diff(&old, &new);
+    let mut change = diff::diff_with(&old, &new, chrome);
+    if let Some(base) = &base {
+        diff::settle_chrome(&mut change, &base.version.text, version.text, chrome);
+    }
     let old_lineages: Vec<i64> = old_rows.iter().map(|r| r.lineage_id).collect();
     let mut new_lineages: Vec<Option<i64>> = vec![None; new.len()];
     if !old_lineages.is_empty() {
@@ -90,29 +120,56 @@ pub async fn store_provisions(
         }
     }
     let missing = new_lineages.iter().filter(|l| l.is_none()).count();
-    let mut fresh = lineages.take(conn, document_id, missing).await?.into_iter();
+    let mut fresh = lineages.take(conn, version.document_id, missing).await?.into_iter();
     let new_lineages: Vec<i64> =
         new_lineages.into_iter().map(|l| l.or_else(|| fresh.next()).unwrap_or_default()).collect();
-    let new_ids = db::provisions::insert_provisions(conn, version_id, &new, &new_lineages).await?;
-    let version = VersionProvisions { version_id, previous_version_id: previous.map(|p| p.version_id) };
-    let about = About::of(conn, document_id).await?;
-    store_topics(conn, &version, &classify_provisions(&about, &new, &new_ids, &new_lineages)).await?;
+    let new_ids = db::provisions::insert_provisions(conn, version.version_id, &new, &new_lineages).await?;
+    let provisions = VersionProvisions {
+        version_id: version.version_id,
+        previous_version_id: base.as_ref().map(|b| b.version.version_id),
+    };
+    let about = About::of(conn, version.document_id).await?;
+    let classified = classify_provisions(&about, &new, &new_ids, &new_lineages);
+    store_topics(conn, &provisions, &classified).await?;
     let mut stored = Stored { provisions: new.len(), change: None };
-    if let Some(prev) = previous.filter(|_| !change.is_empty() && !old_rows.is_empty()) {
-        let old_ids: Vec<i64> = old_rows.iter().map(|r| r.provision_id).collect();
-        let refs = ChangeRefs {
-            document_id,
-            from_version_id: prev.version_id,
-            to_version_id: version_id,
-            old_ids: &old_ids,
-            new_ids: &new_ids,
-            old_lineages: &old_lineages,
-            new_lineages: &new_lineages,
-        };
-        let change_id = db::provisions::insert_change(conn, &refs, &change).await?;
-        stored.change = Some((change_id, change.class, change.summary()));
-    }
+    let (Some(prev), Some(base)) = (previous, base.filter(|_| !old_rows.is_empty())) else { return Ok(stored) };
+    let old_ids: Vec<i64> = old_rows.iter().map(|r| r.provision_id).collect();
+    let old_exposure: HashMap<i64, i32> = db::provisions::exposures(conn, &old_ids).await?.into_iter().collect();
+    let new_exposure = new_exposures(&classified);
+    let importance = |pc: &ProvisionChange| {
+        let old = pc.prev.and_then(|i| old_exposure.get(&old_ids[i]).copied()).unwrap_or(0);
+        let new = pc.next.and_then(|j| new_exposure.get(&new_ids[j]).copied()).unwrap_or(0);
+        Importance { exposure: u8::try_from(old.max(new)).unwrap_or(0) }
+    };
+    let Some(summary) = compare::verdict(&base, &old, &new, &mut change, &importance) else { return Ok(stored) };
+    let refs = ChangeRefs {
+        document_id: version.document_id,
+        from_version_id: prev.version_id,
+        to_version_id: version.version_id,
+        old_ids: &old_ids,
+        new_ids: &new_ids,
+        old_lineages: &old_lineages,
+        new_lineages: &new_lineages,
+    };
+    let change_id = db::provisions::insert_change(conn, &refs, &change, &summary).await?;
+    stored.change = Some((change_id, change.class, summary));
     Ok(stored)
+}
+
+/// The highest exposure (1–3) of each classified provision's topics, by provision id.
+fn new_exposures(classified: &Classified) -> HashMap<i64, i32> {
+    let mut out: HashMap<i64, i32> = HashMap::new();
+    for t in &classified.topics {
+        let level = match t.exposure {
+            Some(Exposure::High) => 3,
+            Some(Exposure::Medium) => 2,
+            Some(Exposure::Low) => 1,
+            None => 0,
+        };
+        let e = out.entry(t.provision_id).or_default();
+        *e = (*e).max(level);
+    }
+    out
 }
 
 /// A version whose provisions are being classified, and the version before it (whose editor
@@ -199,23 +256,43 @@ pub struct RediffReport {
     pub documents: usize,
     pub versions: usize,
     pub changes: usize,
+    /// Versions dropped because their text equalled the version before them.
+    pub repeated: u64,
 }
 
 /// Recomputes provisions, lineages and changes of the stored history of the documents (all,
-/// or those with this slug), without touching versions or sending anything.
+/// or those with this slug), without sending anything: learns each platform's chrome again,
+/// drops versions that repeat the one before them (one chain per document, whatever the
+/// imports), and diffs each version with its baseline.
 pub async fn rediff(pool: &PgPool, document: Option<&str>) -> anyhow::Result<RediffReport> {
     let ids = db::documents::document_ids(&mut *pool.acquire().await?, document).await?;
+    rediff_documents(pool, &ids).await
+}
+
+/// [`rediff`] of these documents.
+pub async fn rediff_documents(pool: &PgPool, ids: &[i64]) -> anyhow::Result<RediffReport> {
     let mut report = RediffReport::default();
-    for document_id in ids {
+    let mut chromes: HashMap<i64, Chrome> = HashMap::new();
+    for &document_id in ids {
         let mut tx = pool.begin().await?;
         db::documents::lock_document(&mut tx, document_id).await?;
+        let platform_id = db::chrome::platform_of(&mut tx, document_id).await?;
+        let chrome = match chromes.get(&platform_id) {
+            Some(chrome) => chrome.clone(),
+            None => {
+                db::chrome::refresh(&mut tx, platform_id).await?;
+                let chrome = db::chrome::chrome_of(&mut tx, platform_id).await?;
+                chromes.insert(platform_id, chrome.clone());
+                chrome
+            }
+        };
         let mut lineages = Lineages { reusable: db::provisions::clear_document(&mut tx, document_id).await?.into() };
+        report.repeated += db::versions::delete_repeated(&mut tx, document_id).await?;
         let versions = db::versions::versions_of(&mut tx, document_id).await?;
         let mut previous: Option<&VersionRow> = None;
         for version in &versions {
-            let stored =
-                store_provisions(&mut tx, document_id, previous, version.version_id, &version.text, &mut lineages)
-                    .await?;
+            let text = NewText { document_id, version_id: version.version_id, text: &version.text };
+            let stored = store_provisions(&mut tx, &text, previous, &mut lineages, &chrome).await?;
             report.changes += usize::from(stored.change.is_some());
             previous = Some(version);
         }

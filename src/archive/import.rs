@@ -57,26 +57,53 @@ pub async fn import_ota(pool: &PgPool, path: &Path) -> anyhow::Result<ImportRepo
         );
     }
     let mut report = ImportReport::default();
-    for (service, terms_type, entries) in documents {
-        let counts = import_document(pool, &service, &terms_type, entries).await?;
+    let mut touched = Vec::new();
+    for (service, terms_type, entries) in one_chain_per_document(documents) {
+        let (document_id, counts) = import_document(pool, &service, &terms_type, entries).await?;
         report.documents += 1;
         report.added += counts.added;
         report.skipped += counts.skipped;
         report.suspect += counts.suspect;
+        if counts.added > 0 {
+            touched.push(document_id);
+        }
     }
+    // Provisions and changes once every version is in: each document is one chain in date
+    // order, and the platforms' chrome is learnt from all their documents.
+    super::changes::rediff_documents(pool, &touched).await?;
     Ok(report)
 }
 
+/// The platform an OTA service's history lands on (`grok` and `xai` both on `xai`).
+fn platform_slug(service: &str) -> String {
+    let service_slug = slug(service);
+    SERVICE_ALIASES.iter().find(|(s, _)| *s == service_slug).map_or(service_slug, |(_, p)| (*p).to_owned())
+}
+
+/// Merges the entries of services that map onto one platform (an OTA service renamed, as
+/// `mistral-ai` became `le-chat`), so each document's history is imported as one chain.
+fn one_chain_per_document(documents: Documents) -> Documents {
+    let mut merged: Documents = Vec::new();
+    for (service, terms_type, entries) in documents {
+        let key = (platform_slug(&service), slug(&terms_type));
+        match merged.iter_mut().find(|(s, t, _)| (platform_slug(s), slug(t)) == key) {
+            Some((_, _, existing)) => existing.extend(entries),
+            None => merged.push((service, terms_type, entries)),
+        }
+    }
+    merged
+}
+
+/// Stores the versions of one document (without diffing them); returns its id.
 async fn import_document(
     pool: &PgPool,
     service: &str,
     terms_type: &str,
     mut entries: Vec<Entry>,
-) -> anyhow::Result<ImportReport> {
+) -> anyhow::Result<(i64, ImportReport)> {
     entries.sort_by_key(|e| e.date);
-    let service_slug = slug(service);
-    let platform_slug =
-        SERVICE_ALIASES.iter().find(|(s, _)| *s == service_slug).map_or(service_slug.as_str(), |(_, p)| p);
+    let platform_slug = platform_slug(service);
+    let platform_slug = platform_slug.as_str();
     let mut tx = pool.begin().await?;
     let platform_id = db::platforms::ensure_platform(&mut tx, platform_slug, service).await?;
     let document_id = db::documents::ensure_document(&mut tx, platform_id, &slug(terms_type), terms_type).await?;
@@ -105,16 +132,13 @@ async fn import_document(
             origin: "import",
         };
         match db::versions::insert_version(&mut tx, &new).await? {
-            Some(version_id) => {
-                super::changes::after_new_version(&mut tx, document_id, previous.as_ref(), version_id, &text).await?;
-                counts.added += 1;
-            }
+            Some(_) => counts.added += 1,
             None => counts.skipped += 1,
         }
     }
     tx.commit().await?;
     tracing::info!(platform = platform_slug, document = %slug(terms_type), added = counts.added, skipped = counts.skipped, "imported history");
-    Ok(counts)
+    Ok((document_id, counts))
 }
 
 type Documents = Vec<(String, String, Vec<Entry>)>;

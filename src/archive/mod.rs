@@ -3,6 +3,7 @@
 pub mod capture;
 pub mod catalog_sync;
 pub mod changes;
+pub mod compare;
 pub mod import;
 pub mod reanalyse;
 pub mod suspect;

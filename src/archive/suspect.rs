@@ -8,7 +8,7 @@ pub const COLLAPSE_RATIO: f64 = 0.2;
 const ERROR_PAGE_MAX_CHARS: usize = 3_000;
 
 /// Phrases of error, block and interstitial pages, compared after folding case and apostrophes.
-const ERROR_PAGE_PHRASES: &[&str] = &[
+pub(crate) const ERROR_PAGE_PHRASES: &[&str] = &[
     "this page isn't available",
     "page not found",
     "404 not found",

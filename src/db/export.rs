@@ -71,7 +71,7 @@ pub async fn changes(
                 ",
         change_severity!(),
         ",
-                (c.class = 'substantive' and v.origin = 'capture') as alerting,
+                (c.alert and v.origin = 'capture') as alerting,
                 c.summary,
                 array(select pc.key from provision_changes pc where pc.change_id = c.change_id
                       order by pc.ordinal) as provision_keys

@@ -1,7 +1,8 @@
 //! sqlx query functions, one file per aggregate. Each takes `&mut PgConnection` (a transaction
 //! coerces) so the caller owns the transaction, and returns plain `sqlx::Error`.
 /// A change's severity as SQL over `c` (changes): the highest exposure (`low`, `medium`, `high`)
-/// of the topics its substantive provision changes touch, null when none. Shared by the change
+/// of the topics its substantive provision changes touch, null when none or when the change
+/// does not alert (chrome, variants, broken captures, …). Shared by the change
 /// feed and the audit export so both say the same.
 macro_rules! change_severity {
     () => {
@@ -9,11 +10,12 @@ macro_rules! change_severity {
                                                           when 'low' then 1 end)]
           from provision_changes pc
           join provision_topics pt on pt.provision_id in (pc.old_provision_id, pc.new_provision_id)
-          where pc.change_id = c.change_id and pc.class = 'substantive') as severity"
+          where pc.change_id = c.change_id and c.alert and pc.class = 'substantive') as severity"
     };
 }
 
 pub mod analyses;
+pub mod chrome;
 pub mod documents;
 pub mod export;
 pub mod fetch_events;
@@ -25,6 +27,7 @@ pub mod provisions;
 pub mod rate_limits;
 pub mod sessions;
 pub mod snapshots;
+pub mod stats;
 pub mod tokens;
 pub mod tracking;
 pub mod users;

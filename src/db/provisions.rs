@@ -98,11 +98,7 @@ pub async fn insert_provisions(
 
 /// The stored spelling of a change class.
 pub fn class_str(class: ChangeClass) -> &'static str {
-    match class {
-        ChangeClass::Substantive => "substantive",
-        ChangeClass::Cosmetic => "cosmetic",
-        ChangeClass::Metadata => "metadata",
-    }
+    class.as_str()
 }
 
 /// The stored spelling of a provision change kind.
@@ -127,11 +123,12 @@ pub struct ChangeRefs<'a> {
     pub new_lineages: &'a [i64],
 }
 
-/// Stores a change and its provision changes; returns the change id.
+/// Stores a change (with its one-line summary) and its provision changes; returns the change id.
 pub async fn insert_change(
     conn: &mut PgConnection,
     refs: &ChangeRefs<'_>,
     change: &Change,
+    summary: &str,
 ) -> Result<i64, sqlx::Error> {
     let change_id: i64 = sqlx::query_scalar(
         "insert into changes (document_id, from_version_id, to_version_id, class, summary)
@@ -141,7 +138,7 @@ pub async fn insert_change(
     .bind(refs.from_version_id)
     .bind(refs.to_version_id)
     .bind(class_str(change.class))
-    .bind(change.summary())
+    .bind(summary)
     .fetch_one(&mut *conn)
     .await?;
     for (ordinal, pc) in change.provisions.iter().enumerate() {
@@ -218,6 +215,18 @@ pub async fn insert_topics(conn: &mut PgConnection, topics: &[TopicRow]) -> Resu
     .execute(conn)
     .await
     .map(|_| ())
+}
+
+/// The highest exposure (1 low, 2 medium, 3 high) of the topics of each of these provisions
+/// that has an analysed topic.
+pub async fn exposures(conn: &mut PgConnection, provision_ids: &[i64]) -> Result<Vec<(i64, i32)>, sqlx::Error> {
+    sqlx::query_as(
+        "select provision_id, max(case exposure when 'high' then 3 when 'medium' then 2 when 'low' then 1 else 0 end)
+         from provision_topics where provision_id = any($1) group by provision_id",
+    )
+    .bind(provision_ids)
+    .fetch_all(conn)
+    .await
 }
 
 /// The (provision id, topic) pairs stored for these provisions.

@@ -69,6 +69,78 @@ pub async fn version_before(
     .await
 }
 
+/// Records the region a version says it is for (None when it says none).
+pub async fn set_variant(conn: &mut PgConnection, version_id: i64, variant: Option<&str>) -> Result<(), sqlx::Error> {
+    sqlx::query("update versions set variant = $2 where version_id = $1")
+        .bind(version_id)
+        .bind(variant)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// What a new version is compared with: the latest version up to `previous` (included) that is
+/// not a broken capture, of this variant when one is given; with its variant.
+pub async fn baseline(
+    conn: &mut PgConnection,
+    previous: &VersionRow,
+    variant: Option<&str>,
+) -> Result<Option<(VersionRow, Option<String>)>, sqlx::Error> {
+    let row: Option<(i64, Option<String>)> = sqlx::query_as(
+        "select v.version_id, v.variant from versions v
+         where v.document_id = $1 and (v.captured_at, v.version_id) <= ($2, $3)
+           and ($4::text is null or v.variant = $4)
+           and not exists (select 1 from changes c where c.to_version_id = v.version_id and c.class = 'broken')
+         order by v.captured_at desc, v.version_id desc limit 1",
+    )
+    .bind(previous.document_id)
+    .bind(previous.captured_at)
+    .bind(previous.version_id)
+    .bind(variant)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((version_id, variant)) = row else { return Ok(None) };
+    if version_id == previous.version_id {
+        return Ok(Some((previous.clone(), variant)));
+    }
+    let version: VersionRow = sqlx::query_as(
+        "select version_id, document_id, snapshot_id, text, sha256, captured_at, origin from versions where version_id = $1",
+    )
+    .bind(version_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(Some((version, variant)))
+}
+
+/// Forgets versions whose text equals the version before them (left by imports that landed
+/// between stored versions); their verifications move to the version before. Returns how many.
+pub async fn delete_repeated(conn: &mut PgConnection, document_id: i64) -> Result<u64, sqlx::Error> {
+    let repeated: Vec<(i64, i64)> = sqlx::query_as(
+        "select version_id, previous_id from (
+             select version_id, sha256,
+                    lag(version_id) over w as previous_id, lag(sha256) over w as previous_sha256
+             from versions where document_id = $1 window w as (order by captured_at, version_id)
+         ) o where sha256 = previous_sha256",
+    )
+    .bind(document_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    // Walked newest first, a run of repeats hands its verifications down to the first of them.
+    for (version_id, previous_id) in repeated.iter().rev() {
+        sqlx::query("update verifications set version_id = $2 where version_id = $1")
+            .bind(version_id)
+            .bind(previous_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let ids: Vec<i64> = repeated.iter().map(|(id, _)| *id).collect();
+    sqlx::query("delete from versions where version_id = any($1)")
+        .bind(&ids)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected())
+}
+
 /// Every version of a document, oldest first.
 pub async fn versions_of(conn: &mut PgConnection, document_id: i64) -> Result<Vec<VersionRow>, sqlx::Error> {
     sqlx::query_as(

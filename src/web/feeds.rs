@@ -127,7 +127,8 @@ async fn document_changes(
 ) -> Result<Response, PageError> {
     let mut conn = state.pool.acquire().await?;
     let doc = find_document(&mut conn, &platform, &document).await?;
-    let filter = ChangeFilter { platform: Some(&doc.platform_slug), document: Some(&doc.slug), since: None };
+    let filter =
+        ChangeFilter { platform: Some(&doc.platform_slug), document: Some(&doc.slug), ..ChangeFilter::default() };
     let title = format!("ClauseWatch: changes to the {} {}", doc.platform_name, doc.terms_type);
     let html_path = super::pages::document_href(&doc.platform_slug, &doc.slug);
     feed(&state, &mut conn, filter, &title, &format!("{html_path}/changes.atom"), &html_path).await
@@ -141,6 +142,7 @@ mod tests {
         ChangeListRow {
             change_id: 7,
             class: "substantive".into(),
+            alert: true,
             summary: summary.into(),
             from_version_id: 1,
             to_version_id: 2,

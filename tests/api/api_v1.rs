@@ -86,6 +86,8 @@ async fn changes_page_filter_by_platform_and_carry_their_provision_changes(pool:
     let changes = filtered["changes"].as_array().unwrap();
     assert_eq!(changes.len() as i64, xai);
     assert!(changes.iter().all(|c| c["platform"] == "xai"));
+    // "alert" says whether a change alerts: exactly the substantive ones.
+    assert!(changes.iter().all(|c| c["alert"].as_bool() == Some(c["class"] == "substantive")), "{changes:?}");
 
     let newest = changes[0]["id"].as_i64().unwrap();
     let (status, change) = json(&base, &format!("/api/v1/changes/{newest}")).await;

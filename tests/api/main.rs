@@ -11,6 +11,7 @@ mod archive;
 mod audit_export;
 mod browser;
 mod catalog;
+mod change_signal;
 mod classify;
 mod classify_facts;
 mod classify_gold;

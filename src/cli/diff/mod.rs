@@ -4,7 +4,9 @@ mod render;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::pipeline::diff::{Change, diff_texts, par_map};
+use crate::archive::suspect;
+use crate::pipeline::diff::{Change, broken, diff, par_map};
+use crate::pipeline::segment::segment_pair;
 
 /// Largest input file accepted, in bytes.
 pub const MAX_INPUT_BYTES: u64 = 10 * 1024 * 1024;
@@ -86,6 +88,13 @@ pub enum DiffCliError {
     /// `--select` could not pick the document out of an HTML file.
     #[error("{}: {reason}", path.display())]
     Extract { path: PathBuf, reason: String },
+    /// The new file is a broken capture: diffing it would report the document as removed.
+    #[error(
+        "{} looks like a broken capture, not a version of {}: {reason}. Not diffed; compare a complete capture instead",
+        new.display(),
+        old.display()
+    )]
+    Broken { old: PathBuf, new: PathBuf, reason: String },
     /// Writing the output failed.
     #[error("cannot write the output: {0}")]
     Write(#[from] std::io::Error),
@@ -119,9 +128,20 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<DiffStatus, DiffCliEr
 }
 
 /// Reads and diffs two files; with `select`, both are HTML and go through the extractor.
+/// Refuses a new file that is a broken capture of the old one (an error page, a collapse, or a
+/// text that lost most of the document).
 pub fn diff_files(old: &Path, new: &Path, select: Option<&str>) -> Result<Change, DiffCliError> {
     let (a, b) = (read_document(old, select)?, read_document(new, select)?);
-    Ok(diff_texts(&a, &b))
+    let refuse = |reason: String| DiffCliError::Broken { old: old.to_owned(), new: new.to_owned(), reason };
+    if let Some(why) = suspect::judge(&b, Some(suspect::significant_chars(&a))) {
+        return Err(refuse(why.to_string()));
+    }
+    let (prev, next) = segment_pair(&a, &b);
+    let change = diff(&prev, &next);
+    match broken(&prev, &next, &change) {
+        Some(reason) => Err(refuse(reason)),
+        None => Ok(change),
+    }
 }
 
 fn read_document(path: &Path, select: Option<&str>) -> Result<String, DiffCliError> {

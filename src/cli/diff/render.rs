@@ -18,21 +18,21 @@ fn kind_name(kind: ChangeKind) -> &'static str {
 }
 
 fn class_name(class: ChangeClass) -> &'static str {
-    match class {
-        ChangeClass::Substantive => "substantive",
-        ChangeClass::Metadata => "metadata",
-        ChangeClass::Cosmetic => "cosmetic",
-    }
+    class.as_str()
 }
 
-/// Unchanged text shortened to its first and last words around an elision.
+/// Unchanged text shortened to its first and last words around an elision. The whitespace at
+/// either end is kept, so the words next to an edit stay apart from it.
 fn context(text: &str, first: bool, last: bool) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
     if words.len() <= 2 * CONTEXT_WORDS {
         return text.to_owned();
     }
-    let lead = if first { String::new() } else { format!("{} ", words[..CONTEXT_WORDS].join(" ")) };
-    let tail = if last { String::new() } else { format!(" {}", words[words.len() - CONTEXT_WORDS..].join(" ")) };
+    let opening = &text[..text.len() - text.trim_start().len()];
+    let closing = &text[text.trim_end().len()..];
+    let lead = if first { String::new() } else { format!("{opening}{} ", words[..CONTEXT_WORDS].join(" ")) };
+    let tail =
+        if last { String::new() } else { format!(" {}{closing}", words[words.len() - CONTEXT_WORDS..].join(" ")) };
     format!("{lead}…{tail}")
 }
 
@@ -102,6 +102,22 @@ pub(super) fn html(change: &Change, out: &mut dyn Write) -> io::Result<()> {
 mod tests {
     use super::*;
     use crate::pipeline::diff::diff_texts;
+
+    #[test]
+    fn words_at_change_boundaries_keep_their_spaces_in_text_and_html() {
+        let filler = "and the words go on and on for a long while here ".repeat(3);
+        let old = format!("# A\n\n{filler}use of DreamStudio and {filler}end.");
+        let new = format!("# A\n\n{filler}use of Brand Studio and {filler}end.");
+        let change = diff_texts(&old, &new);
+        let mut out = Vec::new();
+        text(&change, &mut out).expect("writes to memory");
+        let rendered = String::from_utf8(out).expect("UTF-8");
+        assert!(rendered.contains("use of [-DreamStudio-]{+Brand Studio+} and"), "{rendered}");
+        let mut out = Vec::new();
+        html(&change, &mut out).expect("writes to memory");
+        let rendered = String::from_utf8(out).expect("UTF-8");
+        assert!(rendered.contains("use of <del>DreamStudio</del><ins>Brand Studio</ins> and"), "{rendered}");
+    }
 
     #[test]
     fn html_escapes_document_text_and_marks_insertions() {

@@ -7,6 +7,8 @@ use sqlx::PgConnection;
 pub struct ChangeListRow {
     pub change_id: i64,
     pub class: String,
+    /// Whether the change alerts subscribers (it changed the terms' own words).
+    pub alert: bool,
     pub summary: String,
     pub from_version_id: i64,
     pub to_version_id: i64,
@@ -40,7 +42,7 @@ pub struct ProvisionChangeRow {
 macro_rules! select_changes {
     ($($tail:expr),*) => {
         concat!(
-            "select c.change_id, c.class, c.summary, c.from_version_id, c.to_version_id, v.captured_at as changed_at,
+            "select c.change_id, c.class, c.alert, c.summary, c.from_version_id, c.to_version_id, v.captured_at as changed_at,
                 p.slug as platform_slug, p.name as platform_name, d.slug as document_slug, d.terms_type,
                 (select count(*) from provision_changes pc where pc.change_id = c.change_id) as provisions, ",
             change_severity!(),
@@ -62,13 +64,15 @@ pub struct ChangeFilter<'a> {
     pub document: Option<&'a str>,
     /// Changes whose new version was captured at or after this time.
     pub since: Option<DateTime<Utc>>,
+    /// Only changes that alert.
+    pub alerting: bool,
 }
 
-/// The filter as SQL over `p` (platforms), `d` (documents) and `v` (the new version), on $1–$3.
+/// The filter as SQL over `p` (platforms), `d` (documents), `v` (the new version) and `c`, on $1–$4.
 macro_rules! change_filter {
     () => {
         " where ($1::text is null or p.slug = $1) and ($2::text is null or d.slug = $2)
-            and ($3::timestamptz is null or v.captured_at >= $3)"
+            and ($3::timestamptz is null or v.captured_at >= $3) and (not $4::bool or c.alert)"
     };
 }
 
@@ -81,11 +85,12 @@ pub async fn recent_changes(
 ) -> Result<Vec<ChangeListRow>, sqlx::Error> {
     sqlx::query_as(select_changes!(
         change_filter!(),
-        " order by v.captured_at desc, c.change_id desc limit $4 offset $5"
+        " order by v.captured_at desc, c.change_id desc limit $5 offset $6"
     ))
     .bind(filter.platform)
     .bind(filter.document)
     .bind(filter.since)
+    .bind(filter.alerting)
     .bind(limit)
     .bind(offset)
     .fetch_all(conn)
@@ -99,7 +104,13 @@ pub async fn count_changes(conn: &mut PgConnection, filter: ChangeFilter<'_>) ->
          join documents d on d.document_id = c.document_id join platforms p on p.platform_id = d.platform_id",
         change_filter!()
     );
-    sqlx::query_scalar(sql).bind(filter.platform).bind(filter.document).bind(filter.since).fetch_one(conn).await
+    sqlx::query_scalar(sql)
+        .bind(filter.platform)
+        .bind(filter.document)
+        .bind(filter.since)
+        .bind(filter.alerting)
+        .fetch_one(conn)
+        .await
 }
 
 /// One change by id.

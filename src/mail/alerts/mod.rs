@@ -25,7 +25,6 @@ use crate::archive::changes::Stored;
 use crate::config::Config;
 use crate::domain::email::EmailAddress;
 use crate::jobs::JobContext;
-use crate::pipeline::diff::ChangeClass;
 use recipients::Recipient;
 
 /// The job kind.
@@ -41,10 +40,10 @@ pub struct AlertPayload {
 }
 
 /// Queues the alert job of a captured change, in the capture's transaction, when the change is
-/// substantive; returns the job id.
+/// alerts (substantive); returns the job id.
 pub async fn enqueue_for_capture(conn: &mut PgConnection, stored: &Stored) -> Result<Option<i64>, sqlx::Error> {
     let Some((change_id, class, _)) = &stored.change else { return Ok(None) };
-    if !matches!(class, ChangeClass::Substantive) {
+    if !class.alerts() {
         return Ok(None);
     }
     let payload = serde_json::json!({ "change_id": change_id });

@@ -39,7 +39,7 @@ pub async fn candidates(conn: &mut PgConnection, trigger_change_id: i64) -> Resu
              join versions v on v.version_id = c.to_version_id
              join documents d on d.document_id = c.document_id
              join trigger t on (v.captured_at at time zone 'utc')::date = t.day
-             where c.class = 'substantive' and v.origin = 'capture'
+             where c.alert and v.origin = 'capture'
          ),
          paying as (
              select org_id, plan from organisations

@@ -1,8 +1,13 @@
 //! Diffing: turns two versions' provisions into a change, provision by provision.
+mod broken;
+pub mod chrome;
 mod class;
 mod many;
 mod summary;
+pub mod variant;
 mod words;
+
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -10,21 +15,66 @@ use crate::domain::provision::Provision;
 use crate::pipeline::align::{Link, LinkKind, align};
 use crate::pipeline::segment::segment_pair;
 
-pub use class::classify_texts;
+pub use broken::broken;
+pub use chrome::Chrome;
+pub use class::{classify_one_sided, classify_texts};
 pub use many::{diff_many, par_map};
-pub use summary::cut_at_word;
+pub use summary::{Importance, MAX_SUMMARY_CHARS, cut_at_word};
 pub use words::word_diff;
 
-/// How much a change matters.
+/// How much a change matters, least first. Only `Substantive` changes alert.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeClass {
+    /// The capture lost most of the document (or reads as an error page): not diffed.
+    Broken,
+    /// The capture is another regional variant of the document.
+    Variant,
+    /// Only site chrome (navigation, footers, banners, cookie notices, buttons) changed.
+    Chrome,
+    /// Only link targets, escaping or Markdown syntax changed.
+    Markup,
     /// Only whitespace, punctuation, quote style or capitalisation changed.
     Cosmetic,
+    /// Only clause numbers or letters changed, as an insertion elsewhere reletters the rest.
+    Renumbered,
     /// Only a date in a "Last updated" / "Effective" line changed.
     Metadata,
     /// Anything else: wording, added, removed or moved provisions.
     Substantive,
+}
+
+impl ChangeClass {
+    /// Every class, least first.
+    pub const ALL: [ChangeClass; 8] = [
+        Self::Broken,
+        Self::Variant,
+        Self::Chrome,
+        Self::Markup,
+        Self::Cosmetic,
+        Self::Renumbered,
+        Self::Metadata,
+        Self::Substantive,
+    ];
+
+    /// The stored spelling: `substantive`, `chrome`, ….
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Broken => "broken",
+            Self::Variant => "variant",
+            Self::Chrome => "chrome",
+            Self::Markup => "markup",
+            Self::Cosmetic => "cosmetic",
+            Self::Renumbered => "renumbered",
+            Self::Metadata => "metadata",
+            Self::Substantive => "substantive",
+        }
+    }
+
+    /// Whether a change of this class alerts subscribers and counts towards severity.
+    pub fn alerts(self) -> bool {
+        self == Self::Substantive
+    }
 }
 
 /// What happened to one provision.
@@ -93,9 +143,15 @@ impl Change {
         self.provisions.is_empty()
     }
 
-    /// One line for the whole change: its class, counts by kind, and the first provision summary.
+    /// One line for the whole change: its class, counts by kind, and the summary of its most
+    /// important provision change (all provisions weighing the same).
     pub fn summary(&self) -> String {
-        summary::change_summary(self)
+        summary::change_summary(self, &|_| Importance::default())
+    }
+
+    /// [`Change::summary`], weighing provision changes by `importance`.
+    pub fn summary_by(&self, importance: &dyn Fn(&ProvisionChange) -> Importance) -> String {
+        summary::change_summary(self, importance)
     }
 }
 
@@ -105,8 +161,76 @@ pub fn diff_texts(prev: &str, next: &str) -> Change {
     diff(&prev, &next)
 }
 
-/// Aligns the provisions of two versions and describes every difference.
+/// Aligns the provisions of two versions and describes every difference, with no chrome known.
 pub fn diff(prev: &[Provision], next: &[Provision]) -> Change {
+    diff_with(prev, next, &Chrome::none())
+}
+
+/// [`diff`], classing changes confined to `chrome` lines as chrome.
+pub fn diff_with(prev: &[Provision], next: &[Provision], chrome: &Chrome) -> Change {
+    let mut change = diff_plain(prev, next);
+    if !chrome.is_empty() {
+        let lines = |ps: &[Provision]| -> HashSet<String> {
+            ps.iter().flat_map(|p| p.text.lines()).filter_map(chrome::fingerprint).collect()
+        };
+        let sides = (lines(prev), lines(next));
+        for pc in &mut change.provisions {
+            reclass_chrome(pc, prev, next, chrome, &sides);
+        }
+        change.class = change.provisions.iter().map(|c| c.class).max().unwrap_or(ChangeClass::Cosmetic);
+    }
+    change
+}
+
+/// Settles the class of `change` (from `prev_text` to `next_text`) once chrome is set aside:
+/// the two texts are diffed again without their chrome lines, and a change that leaves nothing
+/// (or less) there is chrome (or that lesser class), as are its substantive provision changes.
+pub fn settle_chrome(change: &mut Change, prev_text: &str, next_text: &str, chrome: &Chrome) {
+    if chrome.is_empty() || change.class != ChangeClass::Substantive {
+        return;
+    }
+    let bare = diff_texts(&chrome.strip_document(prev_text), &chrome.strip_document(next_text));
+    let class = if bare.is_empty() { ChangeClass::Chrome } else { bare.class };
+    if class < ChangeClass::Substantive {
+        for pc in change.provisions.iter_mut().filter(|pc| pc.class == ChangeClass::Substantive) {
+            pc.class = class;
+        }
+        change.class = class;
+    }
+}
+
+/// A provision change confined to chrome lines becomes chrome; one that also touched chrome
+/// lines is classed on what is left without them. An added (removed) provision whose other
+/// lines are all in the previous (new) version too brought (took) only chrome. `sides` are the
+/// line fingerprints of the previous and the new version.
+fn reclass_chrome(
+    pc: &mut ProvisionChange,
+    prev: &[Provision],
+    next: &[Provision],
+    chrome: &Chrome,
+    sides: &(HashSet<String>, HashSet<String>),
+) {
+    let old = pc.prev.and_then(|i| prev.get(i)).map(|p| p.text.as_str());
+    let new = pc.next.and_then(|i| next.get(i)).map(|p| p.text.as_str());
+    let only_chrome = |text: &str, other: &HashSet<String>| {
+        let (rest, cut) = chrome.strip(text);
+        cut && rest.lines().filter_map(chrome::fingerprint).all(|f| other.contains(&f))
+    };
+    match (pc.kind, old, new) {
+        (ChangeKind::Added, _, Some(text)) if only_chrome(text, &sides.0) => pc.class = ChangeClass::Chrome,
+        (ChangeKind::Removed, Some(text), _) if only_chrome(text, &sides.1) => pc.class = ChangeClass::Chrome,
+        (ChangeKind::Modified, Some(a), Some(b)) => {
+            let ((a, cut_a), (b, cut_b)) = (chrome.strip(a), chrome.strip(b));
+            if cut_a || cut_b {
+                pc.class = if a == b { ChangeClass::Chrome } else { classify_texts(&a, &b) };
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Aligns and describes every difference.
+fn diff_plain(prev: &[Provision], next: &[Provision]) -> Change {
     let links = align(prev, next);
     let mut entries: Vec<(f64, ProvisionChange)> = Vec::new();
     let mut linked_prev = vec![None; prev.len()];
@@ -154,7 +278,7 @@ fn one_sided(kind: ChangeKind, index: usize, p: &Provision) -> ProvisionChange {
         next,
         key: p.key.clone(),
         label,
-        class: ChangeClass::Substantive,
+        class: classify_one_sided(&p.text),
         summary,
         words: Vec::new(),
     }
@@ -169,12 +293,14 @@ fn linked_change(p: &Provision, q: &Provision, link: &Link) -> ProvisionChange {
             let from = p.clause.as_deref().unwrap_or("-");
             let to = q.clause.as_deref().unwrap_or("-");
             let summary = format!("{label}: renumbered from §{from} to §{to}");
-            (ChangeKind::Renumbered, ChangeClass::Cosmetic, summary, Vec::new())
+            (ChangeKind::Renumbered, ChangeClass::Renumbered, summary, Vec::new())
         }
         LinkKind::Identical | LinkKind::Modified => {
             let words = word_diff(&p.text, &q.text);
             let class = classify_texts(&p.text, &q.text);
-            (ChangeKind::Modified, class, summary::modified(&label, &words), words)
+            // A provision whose only change is its clause label reads as renumbered, not modified.
+            let kind = if class == ChangeClass::Renumbered { ChangeKind::Renumbered } else { ChangeKind::Modified };
+            (kind, class, summary::modified(&label, &words), words)
         }
     };
     ProvisionChange {

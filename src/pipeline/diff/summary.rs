@@ -1,5 +1,58 @@
 //! One-line summaries of provision changes and of whole changes.
-use super::{Change, ChangeClass, ChangeKind, WordOp};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Change, ChangeClass, ChangeKind, ProvisionChange, WordOp};
+
+/// A list item's label on its own: `3.`, `(b)`, `iv)`.
+static LIST_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\(?(?:[a-z]|[ivx]{1,4}|\d{1,3})[.)]$").unwrap_or_else(|e| panic!("invalid built-in pattern: {e}"))
+});
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// How much a provision change matters to a reader, beyond its class: what the headline of a
+/// change picks its provision by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Importance {
+    /// The highest exposure of the provision's topics: 0 none, 1 low, 2 medium, 3 high.
+    pub exposure: u8,
+}
+
+/// True when a quoted fragment would name nothing: a date, a month, a year, a number of a
+/// list item.
+fn trivial(fragment: &str) -> bool {
+    let fragment = fragment.trim();
+    if LIST_LABEL.is_match(fragment) {
+        return true;
+    }
+    let tokens: Vec<String> =
+        fragment.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(str::to_lowercase).collect();
+    let month = |t: &str| MONTHS.iter().any(|m| *m == t || (t.len() == 3 && m.starts_with(t))) || t == "sept";
+    let has_month = tokens.iter().any(|t| month(t));
+    !tokens.is_empty()
+        && tokens.iter().all(|t| {
+            let digits = t.trim_end_matches(['s', 't', 'n', 'd', 'r', 'h']);
+            let numeric = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit());
+            month(t)
+                || (numeric && digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20")))
+                || (numeric && digits.len() <= 2 && has_month)
+        })
+}
 
 /// Longest summary line, in characters.
 pub const MAX_SUMMARY_CHARS: usize = 160;
@@ -31,18 +84,34 @@ pub(crate) fn quoted(label: &str, parts: &[(&str, &str)]) -> String {
     format!("{label}: {}", rendered.join("; "))
 }
 
-/// Summary of a modified provision: the longest insertion and deletion, quoted.
+/// Summary of a modified provision: the longest insertion and deletion, quoted. Fragments
+/// that only name a date or a list item's number, or that moved (deleted in one place and
+/// inserted in another), are passed over while others exist.
 pub(crate) fn modified(label: &str, words: &[WordOp]) -> String {
-    let longest = |pick: fn(&WordOp) -> Option<&str>| {
-        words
-            .iter()
-            .filter_map(pick)
-            .map(str::trim)
-            .filter(|s| s.chars().any(char::is_alphanumeric))
-            .max_by_key(|s| s.len())
+    let inserted: Vec<&str> =
+        words.iter().filter_map(|w| if let WordOp::Insert(s) = w { Some(s.trim()) } else { None }).collect();
+    let deleted: Vec<&str> =
+        words.iter().filter_map(|w| if let WordOp::Delete(s) = w { Some(s.trim()) } else { None }).collect();
+    let worded = |side: &[&str]| -> Vec<String> {
+        side.iter().filter(|s| s.chars().any(char::is_alphanumeric)).map(|s| (*s).to_owned()).collect()
     };
-    let ins = longest(|w| if let WordOp::Insert(s) = w { Some(s) } else { None });
-    let del = longest(|w| if let WordOp::Delete(s) = w { Some(s) } else { None });
+    let telling = |side: &[&str], other: &[&str]| -> Vec<String> {
+        side.iter()
+            .filter(|s| s.chars().any(char::is_alphanumeric) && !trivial(s) && !other.contains(s))
+            .map(|s| (*s).to_owned())
+            .collect()
+    };
+    let (mut ins_pool, mut del_pool) = (telling(&inserted, &deleted), telling(&deleted, &inserted));
+    if ins_pool.is_empty() && del_pool.is_empty() {
+        (ins_pool, del_pool) = (worded(&inserted), worded(&deleted));
+        let moved = |side: &[String], other: &[String]| side.iter().all(|s| other.contains(s));
+        if !ins_pool.is_empty() && moved(&ins_pool, &del_pool) && moved(&del_pool, &ins_pool) {
+            return format!("{label}: wording moved within it");
+        }
+    }
+    let longest = |pool: Vec<String>| pool.into_iter().max_by_key(String::len);
+    let (ins, del) = (longest(ins_pool), longest(del_pool));
+    let (ins, del) = (ins.as_deref(), del.as_deref());
     let changes = words.iter().filter(|w| !matches!(w, WordOp::Equal(_))).count();
     match (ins, del) {
         (Some(i), Some(d)) if changes == 2 => {
@@ -60,15 +129,43 @@ fn quoted_pair(old: &str, new: &str, label: &str) -> String {
     format!("replaced \"{}\" with \"{}\"", cut_at_word(old, room.max(24)), cut_at_word(new, room.max(24)))
 }
 
-/// `Substantive: 3 added, 1 renumbered — §12 Community Localization: added "…"`.
-pub(crate) fn change_summary(change: &Change) -> String {
+/// How much a provision change tells a reader, to pick a change's headline: exposure of its
+/// topics first, then a new or dropped section, then how much text it touched; a change whose
+/// quotes are only dates or list numbers, or a table-of-contents row, comes last.
+fn weight(pc: &ProvisionChange, importance: Importance) -> (bool, u8, bool, usize) {
+    let changed: Vec<&str> = pc
+        .words
+        .iter()
+        .filter_map(|w| match w {
+            WordOp::Insert(s) | WordOp::Delete(s) => Some(s.as_str()),
+            WordOp::Equal(_) => None,
+        })
+        .collect();
+    let words: usize = changed.iter().map(|s| s.split_whitespace().count()).sum();
+    let telling = match pc.kind {
+        ChangeKind::Modified => changed.iter().any(|s| s.chars().any(char::is_alphanumeric) && !trivial(s.trim())),
+        _ => true,
+    };
+    let section = matches!(pc.kind, ChangeKind::Added | ChangeKind::Removed) && !pc.label.is_empty();
+    let toc_row = pc.label.to_lowercase().contains("contents");
+    (telling && !toc_row, importance.exposure, section, words)
+}
+
+/// `Substantive: 3 added, 1 renumbered — §12 Community Localization: added "…"`, led by the
+/// most important provision change of the change's class.
+pub(crate) fn change_summary(change: &Change, importance: &dyn Fn(&ProvisionChange) -> Importance) -> String {
     if change.is_empty() {
         return "No changes".to_owned();
     }
     let class = match change.class {
         ChangeClass::Substantive => "Substantive",
         ChangeClass::Metadata => "Metadata only",
+        ChangeClass::Renumbered => "Renumbered only",
         ChangeClass::Cosmetic => "Cosmetic only",
+        ChangeClass::Markup => "Markup only",
+        ChangeClass::Chrome => "Site chrome only",
+        ChangeClass::Variant => "Regional variant",
+        ChangeClass::Broken => "Broken capture",
     };
     let kinds = [
         (ChangeKind::Added, "added"),
@@ -84,7 +181,14 @@ pub(crate) fn change_summary(change: &Change) -> String {
             (n > 0).then(|| format!("{n} {word}"))
         })
         .collect();
-    let lead = change.provisions.iter().find(|p| p.class == change.class).map(|p| p.summary.as_str());
+    let lead = change
+        .provisions
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.class == change.class)
+        // Earlier provisions win ties: `max_by_key` keeps the last maximum, so order is reversed.
+        .max_by_key(|(i, p)| (weight(p, importance(p)), std::cmp::Reverse(*i)))
+        .map(|(_, p)| p.summary.as_str());
     let line = match lead {
         Some(s) => format!("{class}: {} — {s}", counts.join(", ")),
         None => format!("{class}: {}", counts.join(", ")),
@@ -95,6 +199,31 @@ pub(crate) fn change_summary(change: &Change) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_months_years_and_list_labels_are_trivial_but_numbers_of_days_are_not() {
+        for t in ["May 1", "July", "2025", "May 1, 2026", "3.", "(b)", "iv)", "1 June"] {
+            assert!(trivial(t), "{t}");
+        }
+        for t in ["30", "60 days", "Training", "May we", "Marc"] {
+            assert!(!trivial(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_moved_or_dated_fragment_is_not_quoted_when_a_telling_one_exists() {
+        let words = [
+            WordOp::Equal("On ".into()),
+            WordOp::Delete("May 1".into()),
+            WordOp::Insert("June 2".into()),
+            WordOp::Equal(" we ".into()),
+            WordOp::Insert("will train on your chats".into()),
+            WordOp::Equal(" today.".into()),
+        ];
+        assert_eq!(modified("§1 Use", &words), "§1 Use: added \"will train on your chats\"");
+        let moved = [WordOp::Insert("July".into()), WordOp::Equal(" a ".into()), WordOp::Delete("July".into())];
+        assert_eq!(modified("§2", &moved), "§2: wording moved within it");
+    }
 
     #[test]
     fn long_quotes_are_cut_at_a_word_with_an_ellipsis() {

@@ -42,6 +42,8 @@ pub struct ChangeJson {
     pub document: String,
     pub terms_type: String,
     pub class: String,
+    /// Whether the change alerts subscribers: only changes to the terms' own words do.
+    pub alert: bool,
     pub summary: String,
     pub from_version_id: i64,
     pub to_version_id: i64,
@@ -57,6 +59,7 @@ impl From<ChangeListRow> for ChangeJson {
             document: row.document_slug,
             terms_type: row.terms_type,
             class: row.class,
+            alert: row.alert,
             summary: row.summary,
             from_version_id: row.from_version_id,
             to_version_id: row.to_version_id,

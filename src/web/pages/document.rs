@@ -18,6 +18,8 @@ pub struct ProvisionView {
     pub href: String,
     pub blocks: Vec<Block>,
     pub topics: Vec<String>,
+    /// Site chrome (navigation, banner, footer, cookie notice): shown collapsed.
+    pub chrome: bool,
 }
 
 /// One version in the history table.
@@ -83,6 +85,7 @@ pub async fn get(
         ),
         None => (Vec::new(), None),
     };
+    let chrome = crate::db::chrome::chrome_of(&mut conn, doc.platform_id).await?;
     let base = document_href(&doc.platform_slug, &doc.slug);
     Ok(DocumentPage {
         title: format!("{} {}", doc.platform_name, doc.terms_type),
@@ -96,6 +99,7 @@ pub async fn get(
                 href: format!("{base}/provisions/{}", p.lineage_id),
                 blocks: blocks(&p.text),
                 topics: p.topics.iter().map(|t| topic_name(t)).collect(),
+                chrome: chrome.is_all_chrome(&p.text),
             })
             .collect(),
         history: history.iter().map(|h| history_item(&doc, h)).collect(),

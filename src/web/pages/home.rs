@@ -1,4 +1,6 @@
-//! `/`: the latest changes across platforms, substantive ones first.
+//! `/`: the latest changes across platforms that alert (changes to the terms' own words), the
+//! most severe first; the others (chrome, markup, cosmetic, renumbering, dates, regional
+//! variants, broken captures) are counted and listed on `/changes`.
 use std::cmp::Reverse;
 
 use askama::Template;
@@ -6,7 +8,7 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 
 use super::{ChangeItem, Crumb};
-use crate::db::pages::changes::{ChangeFilter, recent_changes};
+use crate::db::pages::changes::{ChangeFilter, count_changes, recent_changes};
 use crate::domain::topic::Exposure;
 use crate::startup::AppState;
 use crate::web::error::PageError;
@@ -21,6 +23,8 @@ pub struct HomePage {
     pub title: String,
     pub crumbs: Vec<Crumb>,
     pub changes: Vec<ChangeItem>,
+    /// How many stored changes do not alert.
+    pub quiet: i64,
 }
 
 /// Substantive changes first, the most severe of them first, each group newest first (the rows
@@ -34,7 +38,9 @@ fn substantive_first(mut changes: Vec<ChangeItem>) -> Vec<ChangeItem> {
 #[tracing::instrument(skip_all)]
 pub async fn get(State(state): State<AppState>) -> Result<HomePage, PageError> {
     let mut conn = state.pool.acquire().await?;
-    let rows = recent_changes(&mut conn, ChangeFilter::default(), RECENT, 0).await?;
+    let alerting = ChangeFilter { alerting: true, ..ChangeFilter::default() };
+    let rows = recent_changes(&mut conn, alerting, RECENT, 0).await?;
     let changes = substantive_first(rows.iter().map(ChangeItem::from_row).collect());
-    Ok(HomePage { title: "What changed in AI terms".into(), crumbs: vec![Crumb::here("Home")], changes })
+    let quiet = count_changes(&mut conn, ChangeFilter::default()).await? - count_changes(&mut conn, alerting).await?;
+    Ok(HomePage { title: "What changed in AI terms".into(), crumbs: vec![Crumb::here("Home")], changes, quiet })
 }
