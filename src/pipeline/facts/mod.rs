@@ -242,10 +242,15 @@ pub use describe::describe;
 mod tests;
 
 /// Topics whose facts are plain enough to find a provision by themselves, even where the topic
-/// classifier did not tag it: a retention period, binding arbitration, a governing law. (A sum of
-/// money is not: arbitration fees and claim thresholds are sums too.)
-const STATED_ALONE: [(&str, &str); 3] =
-    [("data-retention", "periods"), ("arbitration", "mandatory"), ("governing-law", "law")];
+/// classifier did not tag it: a retention period, binding arbitration, a governing law, a cap on
+/// liability (read only from a sentence that speaks of liability: arbitration fees and claim
+/// thresholds are sums of money too).
+const STATED_ALONE: [(&str, &str); 4] = [
+    ("data-retention", "periods"),
+    ("arbitration", "mandatory"),
+    ("governing-law", "law"),
+    ("liability-limitation", "cap_amount"),
+];
 
 /// The topics `source` states a defining fact of, with their facts, besides those in `tagged`.
 pub fn stated_topics(source: &Source<'_>, tagged: &[&str]) -> Vec<(&'static str, Facts)> {
@@ -257,6 +262,9 @@ pub fn stated_topics(source: &Source<'_>, tagged: &[&str]) -> Vec<(&'static str,
             let defining = match facts.get(fact) {
                 Some(Value::Array(items)) => !items.is_empty(),
                 Some(Value::Bool(b)) => *b,
+                Some(_) if topic == "liability-limitation" => {
+                    facts.evidence(fact).is_some_and(|e| e.to_lowercase().contains("liabil"))
+                }
                 Some(_) => true,
                 None => false,
             };

@@ -136,7 +136,11 @@ pub async fn get(
             .into_iter()
             .map(|t| TopicView { name: topic_name(&t.topic), href: topic_href(&t.topic), evidence: t.evidence })
             .collect(),
-        summaries: analyses.iter().map(|a| a.reviewed.summary_for(&doc.platform_name)).filter(|s| !s.is_empty()).collect(),
+        summaries: analyses
+            .iter()
+            .map(|a| a.reviewed.summary_for(&doc.platform_name))
+            .filter(|s| !s.is_empty())
+            .collect(),
         analyses: analyses.iter().map(|a| AnalysisView::new(a, &doc.platform_name)).collect(),
         fact_peers,
         review_href: viewer.as_ref().filter(|org| org.user.is_admin).map(|_| review_href(lineage_id)),
