@@ -148,7 +148,8 @@ pub async fn get(State(state): State<AppState>, Path(topic): Path<String>) -> Re
         crumbs: vec![Crumb::link("Home", "/"), Crumb::link("Topics", "/topics"), Crumb::here(known.name.clone())],
         heading: format!("How {} AI platforms handle: {}", watched.len(), known.name.to_lowercase()),
         question: known.question.clone(),
-        meaning: known.meaning.clone(),
+        // Meanings are written for a provision's page ("This provision is about…").
+        meaning: known.meaning.replacen("This provision is about", "Provisions on this topic are about", 1),
         base_exposure: known.exposure.to_string(),
         regulations: general_regulations(&known.regulations),
         adoption,
