@@ -16,7 +16,7 @@ use crate::domain::{
     provision::Provision,
     topic::{Exposure, Taxonomy},
 };
-use crate::pipeline::analyse::{analyse, find};
+use crate::pipeline::analyse::{analyse, fact_changes, find};
 use crate::pipeline::diff::{self, Chrome, Importance, ProvisionChange, variant::region};
 use crate::pipeline::facts::Source;
 use crate::pipeline::{classify::Classifier, segment::segment};
@@ -141,7 +141,13 @@ pub async fn store_provisions(
         let new = pc.next.and_then(|j| new_exposure.get(&new_ids[j]).copied()).unwrap_or(0);
         Importance { exposure: u8::try_from(old.max(new)).unwrap_or(0) }
     };
-    let Some(summary) = compare::verdict(&base, &old, &new, &mut change, &importance) else { return Ok(stored) };
+    let Some(mut summary) = compare::verdict(&base, &old, &new, &mut change, &importance) else { return Ok(stored) };
+    if change.class == diff::ChangeClass::Substantive {
+        let altered = FactsAltered { about: &about, old: &old, new_lineages: &new_lineages, classified: &classified };
+        if let Some(headline) = altered.headline(&change) {
+            summary = format!("{headline}. {summary}");
+        }
+    }
     let refs = ChangeRefs {
         document_id: version.document_id,
         from_version_id: prev.version_id,
@@ -154,6 +160,49 @@ pub async fn store_provisions(
     let change_id = db::provisions::insert_change(conn, &refs, &change, &summary).await?;
     stored.change = Some((change_id, change.class, summary));
     Ok(stored)
+}
+
+/// How many altered facts a headline names at most.
+const FACT_HEADLINE_ITEMS: usize = 2;
+
+/// What a change did to the facts of the provisions it modified, to lead its headline.
+struct FactsAltered<'a> {
+    about: &'a About,
+    old: &'a [Provision],
+    new_lineages: &'a [i64],
+    classified: &'a Classified,
+}
+
+impl FactsAltered<'_> {
+    /// "Training on user content, on by default: no → yes; …", or None when no fact changed.
+    fn headline(&self, change: &diff::Change) -> Option<String> {
+        let taxonomy = Taxonomy::builtin();
+        let mut lines: Vec<String> = Vec::new();
+        for pc in &change.provisions {
+            let (Some(i), Some(j)) = (pc.prev, pc.next) else { continue };
+            let lineage = self.new_lineages[j];
+            let before = &self.old[i];
+            let source = Source {
+                heading_path: &before.heading_path,
+                text: &before.text,
+                terms_type: self.about.terms_type.as_deref(),
+            };
+            for new in
+                self.classified.analyses.iter().filter(|a| a.lineage_id == lineage && !a.analysis.facts.is_empty())
+            {
+                let topic = &new.analysis.topic;
+                let name = taxonomy.get(topic).map_or(topic.as_str(), |t| t.name.as_str());
+                let was = crate::pipeline::facts::read(topic, &source);
+                for line in fact_changes(name, topic, &was, &new.analysis.facts) {
+                    if !lines.contains(&line) {
+                        lines.push(line);
+                    }
+                }
+            }
+        }
+        let shown: Vec<&str> = lines.iter().take(FACT_HEADLINE_ITEMS).map(String::as_str).collect();
+        (!shown.is_empty()).then(|| shown.join("; "))
+    }
 }
 
 /// The highest exposure (1–3) of each classified provision's topics, by provision id.

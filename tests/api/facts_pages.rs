@@ -113,3 +113,17 @@ async fn an_editor_corrects_a_fact_and_the_page_and_the_api_follow_it(pool: PgPo
     assert_eq!(law["facts"]["venue"], "Dublin");
     assert_eq!(law["reviewed"], true);
 }
+
+#[sqlx::test]
+async fn a_change_that_alters_a_provision_s_facts_says_so_first_in_its_headline(pool: PgPool) {
+    let root = tempfile::TempDir::new().unwrap();
+    crate::pages::link(&root, "claude-ai", "terms-of-service", Some(&["2025-08-01T00-32-05Z", "2025-08-29T00-32-01Z"]));
+    clausewatch::archive::import::import_ota(&pool, root.path()).await.unwrap();
+
+    let summary: String = sqlx::query_scalar("select summary from changes order by change_id desc limit 1")
+        .fetch_one(&pool)
+        .await
+        .expect("the second version is a change");
+
+    assert!(summary.starts_with("Training on user content, on by default: no → yes"), "{summary}");
+}

@@ -12,7 +12,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 pub use features::{Features, features};
-pub use summary::summary;
+pub use summary::{fact_changes, summary};
 
 use crate::domain::topic::{Condition, Effect, Exposure, Regulation, Taxonomy, Topic, compile_pattern};
 use crate::pipeline::classify::{Classifier, TopicMatch};

@@ -1,7 +1,7 @@
 //! The plain-language summary that opens a provision's analysis: one to three sentences built
 //! from the facts the provision states, so each says only what this provision decides.
 use crate::pipeline::facts::describe::{days, money};
-use crate::pipeline::facts::{Facts, Period};
+use crate::pipeline::facts::{Facts, Period, describe};
 
 /// The summary of what a provision of `platform` decides about `topic`, or None when it states
 /// none of the topic's facts.
@@ -194,4 +194,23 @@ fn governing_law(facts: &Facts) -> Vec<String> {
         out.push(format!("Disputes go to the courts of {venue}."));
     }
     out
+}
+
+/// What a change did to a provision's facts on one topic, one line per altered fact, each naming
+/// the topic and the fact: "Training on user content, on by default: no → yes". A fact newly
+/// stated reads "not stated → …"; a fact no longer stated is left out (a reading that found less
+/// is weaker evidence than one that found a new value).
+pub fn fact_changes(topic_name: &str, topic: &str, before: &Facts, after: &Facts) -> Vec<String> {
+    let was = describe(topic, before);
+    describe(topic, after)
+        .into_iter()
+        .zip(was)
+        .filter_map(|((_, label, now), (_, _, then))| {
+            let now = now?;
+            (Some(&now) != then.as_ref()).then(|| {
+                let then = then.unwrap_or_else(|| "not stated".to_owned());
+                format!("{topic_name}, {}: {then} → {now}", label.to_lowercase())
+            })
+        })
+        .collect()
 }

@@ -171,3 +171,13 @@ fn released_rubric_patterns_are_compiled_again_with_the_same_result() {
     release_patterns();
     assert_eq!(analysis("data-retention", text), before);
 }
+
+#[test]
+fn a_change_to_a_fact_is_told_as_before_and_after() {
+    let before = analysis("ai-training", "We will not use your chats to train our models.").facts;
+    let after = analysis("ai-training", "We may use your chats to train our models unless you opt out.").facts;
+    let lines = fact_changes("Training on user content", "ai-training", &before, &after);
+    assert_eq!(lines[0], "Training on user content, on by default: no → yes");
+    assert!(lines.iter().any(|l| l == "Training on user content, opt-out: not stated → yes"), "{lines:?}");
+    assert!(fact_changes("Training", "ai-training", &after, &after).is_empty());
+}
