@@ -1,6 +1,6 @@
 //! The plain-language summary that opens a provision's analysis: one to three sentences built
 //! from the facts the provision states, so each says only what this provision decides.
-use crate::pipeline::facts::describe::{days, money};
+use crate::pipeline::facts::describe::{days, days as describe_days, money};
 use crate::pipeline::facts::{Facts, Period, describe};
 
 /// The summary of what a provision of `platform` decides about `topic`, or None when it states
@@ -197,20 +197,36 @@ fn governing_law(facts: &Facts) -> Vec<String> {
 }
 
 /// What a change did to a provision's facts on one topic, one line per altered fact, each naming
-/// the topic and the fact: "Training on user content, on by default: no → yes". A fact newly
-/// stated reads "not stated → …"; a fact no longer stated is left out (a reading that found less
-/// is weaker evidence than one that found a new value).
+/// the topic and the fact: "Training on user content, on by default: no → yes". Only a fact
+/// stated before and after counts (a fact found or lost by a reworded sentence is weaker
+/// evidence than a value that changed); retention periods compare by their lengths, and whose
+/// content a provision is about is left out (it is read from wording, not decided by it).
 pub fn fact_changes(topic_name: &str, topic: &str, before: &Facts, after: &Facts) -> Vec<String> {
     let was = describe(topic, before);
     describe(topic, after)
         .into_iter()
         .zip(was)
-        .filter_map(|((_, label, now), (_, _, then))| {
-            let now = now?;
-            (Some(&now) != then.as_ref()).then(|| {
-                let then = then.unwrap_or_else(|| "not stated".to_owned());
-                format!("{topic_name}, {}: {then} → {now}", label.to_lowercase())
-            })
+        .filter(|((name, _, _), _)| *name != "scope")
+        .filter_map(|((name, label, now), (_, _, then))| {
+            let (now, then) = (now?, then?);
+            let (now, then) = if name == "periods" {
+                (lengths(after.periods(name)?), lengths(before.periods(name)?))
+            } else {
+                (now, then)
+            };
+            (!now.eq_ignore_ascii_case(&then))
+                .then(|| format!("{topic_name}, {}: {then} → {now}", label.to_lowercase()))
         })
         .collect()
+}
+
+/// The distinct lengths of retention periods, shortest first: "30 days, 3 years".
+fn lengths(periods: Vec<Period>) -> String {
+    let mut days: Vec<u32> = periods.iter().map(|p| p.days).collect();
+    days.sort_unstable();
+    days.dedup();
+    if days.is_empty() {
+        return "no fixed period".to_owned();
+    }
+    days.into_iter().map(|d| describe_days(u64::from(d))).collect::<Vec<_>>().join(", ")
 }

@@ -177,7 +177,18 @@ fn a_change_to_a_fact_is_told_as_before_and_after() {
     let before = analysis("ai-training", "We will not use your chats to train our models.").facts;
     let after = analysis("ai-training", "We may use your chats to train our models unless you opt out.").facts;
     let lines = fact_changes("Training on user content", "ai-training", &before, &after);
-    assert_eq!(lines[0], "Training on user content, on by default: no → yes");
-    assert!(lines.iter().any(|l| l == "Training on user content, opt-out: not stated → yes"), "{lines:?}");
+    assert_eq!(
+        lines,
+        vec!["Training on user content, on by default: no → yes"],
+        "a fact only now stated is not a change"
+    );
+    let kept = analysis("data-retention", "Deleted chats are kept for 30 days.").facts;
+    let longer = analysis("data-retention", "Deleted conversations are kept for 5 years.").facts;
+    assert_eq!(
+        fact_changes("Data retention", "data-retention", &kept, &longer),
+        vec!["Data retention, retention periods: 30 days → 5 years"]
+    );
+    let reworded = analysis("data-retention", "Chats you delete are kept for thirty days.").facts;
+    assert!(fact_changes("Data retention", "data-retention", &kept, &reworded).is_empty(), "same length, other words");
     assert!(fact_changes("Training", "ai-training", &after, &after).is_empty());
 }
