@@ -1,11 +1,11 @@
 //! What happens in the transaction that stores a new version: its provisions are segmented,
 //! aligned with the previous version's, given lineages, and the change between them is stored.
 //! `rediff` recomputes all of it for stored history, reusing lineage ids so links stay valid.
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use sqlx::{PgConnection, PgPool};
 
-use super::compare;
+use super::{compare, severity};
 use crate::db::{
     self,
     analyses::NewAnalysis,
@@ -134,20 +134,37 @@ pub async fn store_provisions(
     let mut stored = Stored { provisions: new.len(), change: None };
     let (Some(prev), Some(base)) = (previous, base.filter(|_| !old_rows.is_empty())) else { return Ok(stored) };
     let old_ids: Vec<i64> = old_rows.iter().map(|r| r.provision_id).collect();
-    let old_exposure: HashMap<i64, i32> = db::provisions::exposures(conn, &old_ids).await?.into_iter().collect();
-    let new_exposure = new_exposures(&classified);
+    let old_topics = db::provisions::topic_exposures(conn, &old_ids).await?;
+    let topics_of = |pc: &ProvisionChange| -> Vec<(String, Option<Exposure>)> {
+        match (pc.prev, pc.next) {
+            (_, Some(j)) => classified
+                .topics
+                .iter()
+                .filter(|t| t.provision_id == new_ids[j])
+                .map(|t| (t.topic.clone(), t.exposure))
+                .collect(),
+            (Some(i), None) => old_topics.iter().filter(|t| t.0 == old_ids[i]).map(|t| (t.1.clone(), t.2)).collect(),
+            (None, None) => Vec::new(),
+        }
+    };
     let importance = |pc: &ProvisionChange| {
-        let old = pc.prev.and_then(|i| old_exposure.get(&old_ids[i]).copied()).unwrap_or(0);
-        let new = pc.next.and_then(|j| new_exposure.get(&new_ids[j]).copied()).unwrap_or(0);
-        Importance { exposure: u8::try_from(old.max(new)).unwrap_or(0) }
+        let level = |e: Option<Exposure>| e.map_or(0, |e| e as u8 + 1);
+        let new = topics_of(pc).into_iter().map(|(_, e)| level(e)).max().unwrap_or(0);
+        let old = pc
+            .prev
+            .map_or(0, |i| old_topics.iter().filter(|t| t.0 == old_ids[i]).map(|t| level(t.2)).max().unwrap_or(0));
+        Importance { exposure: old.max(new) }
     };
     let Some(mut summary) = compare::verdict(&base, &old, &new, &mut change, &importance) else { return Ok(stored) };
-    if change.class == diff::ChangeClass::Substantive {
-        let altered = FactsAltered { about: &about, old: &old, new_lineages: &new_lineages, classified: &classified };
-        if let Some(headline) = altered.headline(&change) {
-            summary = format!("{headline}. {summary}");
-        }
+    let altered =
+        FactsAltered { about: &about, old: &old, new_lineages: &new_lineages, classified: &classified }.of(&change);
+    if change.class == diff::ChangeClass::Substantive
+        && let Some(headline) = FactsAltered::headline(&altered)
+    {
+        summary = format!("{headline}. {summary}");
     }
+    let altered_topics: HashSet<(usize, String)> = altered.into_iter().map(|(i, topic, _)| (i, topic)).collect();
+    let severity = severity::severity(&change, &topics_of, &altered_topics);
     let refs = ChangeRefs {
         document_id: version.document_id,
         from_version_id: prev.version_id,
@@ -157,7 +174,7 @@ pub async fn store_provisions(
         old_lineages: &old_lineages,
         new_lineages: &new_lineages,
     };
-    let change_id = db::provisions::insert_change(conn, &refs, &change, &summary).await?;
+    let change_id = db::provisions::insert_change(conn, &refs, &change, &summary, severity).await?;
     stored.change = Some((change_id, change.class, summary));
     Ok(stored)
 }
@@ -174,11 +191,12 @@ struct FactsAltered<'a> {
 }
 
 impl FactsAltered<'_> {
-    /// "Training on user content, on by default: no → yes; …", or None when no fact changed.
-    fn headline(&self, change: &diff::Change) -> Option<String> {
+    /// The facts each modified provision change altered: (provision change index, topic, line),
+    /// the line reading "Training on user content, on by default: no → yes".
+    fn of(&self, change: &diff::Change) -> Vec<(usize, String, String)> {
         let taxonomy = Taxonomy::builtin();
-        let mut lines: Vec<String> = Vec::new();
-        for pc in &change.provisions {
+        let mut altered = Vec::new();
+        for (index, pc) in change.provisions.iter().enumerate() {
             let (Some(i), Some(j)) = (pc.prev, pc.next) else { continue };
             let lineage = self.new_lineages[j];
             let before = &self.old[i];
@@ -194,31 +212,24 @@ impl FactsAltered<'_> {
                 let name = taxonomy.get(topic).map_or(topic.as_str(), |t| t.name.as_str());
                 let was = crate::pipeline::facts::read(topic, &source);
                 for line in fact_changes(name, topic, &was, &new.analysis.facts) {
-                    if !lines.contains(&line) {
-                        lines.push(line);
-                    }
+                    altered.push((index, topic.clone(), line));
                 }
             }
         }
-        let shown: Vec<&str> = lines.iter().take(FACT_HEADLINE_ITEMS).map(String::as_str).collect();
+        altered
+    }
+
+    /// "Training on user content, on by default: no → yes; …", or None when no fact changed.
+    fn headline(altered: &[(usize, String, String)]) -> Option<String> {
+        let mut lines: Vec<&str> = Vec::new();
+        for (_, _, line) in altered {
+            if !lines.contains(&line.as_str()) {
+                lines.push(line);
+            }
+        }
+        let shown: Vec<&str> = lines.into_iter().take(FACT_HEADLINE_ITEMS).collect();
         (!shown.is_empty()).then(|| shown.join("; "))
     }
-}
-
-/// The highest exposure (1–3) of each classified provision's topics, by provision id.
-fn new_exposures(classified: &Classified) -> HashMap<i64, i32> {
-    let mut out: HashMap<i64, i32> = HashMap::new();
-    for t in &classified.topics {
-        let level = match t.exposure {
-            Some(Exposure::High) => 3,
-            Some(Exposure::Medium) => 2,
-            Some(Exposure::Low) => 1,
-            None => 0,
-        };
-        let e = out.entry(t.provision_id).or_default();
-        *e = (*e).max(level);
-    }
-    out
 }
 
 /// A version whose provisions are being classified, and the version before it (whose editor

@@ -6,6 +6,7 @@ pub mod changes;
 pub mod compare;
 pub mod import;
 pub mod reanalyse;
+pub mod severity;
 pub mod suspect;
 
 pub use capture::{CaptureReport, capture_document};

@@ -1,16 +1,11 @@
 //! sqlx query functions, one file per aggregate. Each takes `&mut PgConnection` (a transaction
 //! coerces) so the caller owns the transaction, and returns plain `sqlx::Error`.
-/// A change's severity as SQL over `c` (changes): the highest exposure (`low`, `medium`, `high`)
-/// of the topics its substantive provision changes touch, null when none or when the change
-/// does not alert (chrome, variants, broken captures, …). Shared by the change
-/// feed and the audit export so both say the same.
+/// A change's severity as SQL over `c` (changes): the stored severity (the highest exposure of
+/// the topics whose wording or facts it altered, see `archive::severity`), null when the change
+/// does not alert. Shared by the change feed, the export and the stats so all say the same.
 macro_rules! change_severity {
     () => {
-        "(select (array['low', 'medium', 'high'])[max(case pt.exposure when 'high' then 3 when 'medium' then 2
-                                                          when 'low' then 1 end)]
-          from provision_changes pc
-          join provision_topics pt on pt.provision_id in (pc.old_provision_id, pc.new_provision_id)
-          where pc.change_id = c.change_id and c.alert and pc.class = 'substantive') as severity"
+        "(case when c.alert then c.severity end) as severity"
     };
 }
 

@@ -129,39 +129,50 @@ pub async fn insert_change(
     refs: &ChangeRefs<'_>,
     change: &Change,
     summary: &str,
+    severity: Option<Exposure>,
 ) -> Result<i64, sqlx::Error> {
     let change_id: i64 = sqlx::query_scalar(
-        "insert into changes (document_id, from_version_id, to_version_id, class, summary)
-         values ($1, $2, $3, $4, $5) returning change_id",
+        "insert into changes (document_id, from_version_id, to_version_id, class, summary, severity)
+         values ($1, $2, $3, $4, $5, $6) returning change_id",
     )
     .bind(refs.document_id)
     .bind(refs.from_version_id)
     .bind(refs.to_version_id)
     .bind(class_str(change.class))
     .bind(summary)
+    .bind(severity.map(Exposure::slug))
     .fetch_one(&mut *conn)
     .await?;
-    for (ordinal, pc) in change.provisions.iter().enumerate() {
-        let lineage = pc.next.map(|i| refs.new_lineages[i]).or_else(|| pc.prev.map(|i| refs.old_lineages[i]));
-        sqlx::query(
-            "insert into provision_changes (change_id, ordinal, kind, class, lineage_id, old_provision_id,
-                 new_provision_id, key, label, summary, words)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(change_id)
-        .bind(i32::try_from(ordinal).unwrap_or(i32::MAX))
-        .bind(kind_str(pc.kind))
-        .bind(class_str(pc.class))
-        .bind(lineage)
-        .bind(pc.prev.map(|i| refs.old_ids[i]))
-        .bind(pc.next.map(|i| refs.new_ids[i]))
-        .bind(&pc.key)
-        .bind(&pc.label)
-        .bind(&pc.summary)
-        .bind(serde_json::to_value(&pc.words).unwrap_or_default())
-        .execute(&mut *conn)
-        .await?;
-    }
+    // One statement for all the provision changes: a large change has hundreds.
+    let pcs = &change.provisions;
+    let ordinals: Vec<i32> = (0..pcs.len()).map(|i| i32::try_from(i).unwrap_or(i32::MAX)).collect();
+    let lineages: Vec<Option<i64>> = pcs
+        .iter()
+        .map(|pc| pc.next.map(|i| refs.new_lineages[i]).or_else(|| pc.prev.map(|i| refs.old_lineages[i])))
+        .collect();
+    let old_ids: Vec<Option<i64>> = pcs.iter().map(|pc| pc.prev.map(|i| refs.old_ids[i])).collect();
+    let new_ids: Vec<Option<i64>> = pcs.iter().map(|pc| pc.next.map(|i| refs.new_ids[i])).collect();
+    let words: Vec<serde_json::Value> =
+        pcs.iter().map(|pc| serde_json::to_value(&pc.words).unwrap_or_default()).collect();
+    sqlx::query(
+        "insert into provision_changes (change_id, ordinal, kind, class, lineage_id, old_provision_id,
+             new_provision_id, key, label, summary, words)
+         select $1, * from unnest($2::int[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[],
+             $8::text[], $9::text[], $10::text[], $11::jsonb[])",
+    )
+    .bind(change_id)
+    .bind(&ordinals)
+    .bind(pcs.iter().map(|pc| kind_str(pc.kind)).collect::<Vec<_>>())
+    .bind(pcs.iter().map(|pc| class_str(pc.class)).collect::<Vec<_>>())
+    .bind(&lineages)
+    .bind(&old_ids)
+    .bind(&new_ids)
+    .bind(pcs.iter().map(|pc| pc.key.as_str()).collect::<Vec<_>>())
+    .bind(pcs.iter().map(|pc| pc.label.as_str()).collect::<Vec<_>>())
+    .bind(pcs.iter().map(|pc| pc.summary.as_str()).collect::<Vec<_>>())
+    .bind(&words)
+    .execute(&mut *conn)
+    .await?;
     Ok(change_id)
 }
 
@@ -217,16 +228,18 @@ pub async fn insert_topics(conn: &mut PgConnection, topics: &[TopicRow]) -> Resu
     .map(|_| ())
 }
 
-/// The highest exposure (1 low, 2 medium, 3 high) of the topics of each of these provisions
-/// that has an analysed topic.
-pub async fn exposures(conn: &mut PgConnection, provision_ids: &[i64]) -> Result<Vec<(i64, i32)>, sqlx::Error> {
-    sqlx::query_as(
-        "select provision_id, max(case exposure when 'high' then 3 when 'medium' then 2 when 'low' then 1 else 0 end)
-         from provision_topics where provision_id = any($1) group by provision_id",
-    )
-    .bind(provision_ids)
-    .fetch_all(conn)
-    .await
+/// The topics of these provisions with the exposure each was given, as (provision id, topic,
+/// exposure); exposure is None for topics the taxonomy does not analyse.
+pub async fn topic_exposures(
+    conn: &mut PgConnection,
+    provision_ids: &[i64],
+) -> Result<Vec<(i64, String, Option<Exposure>)>, sqlx::Error> {
+    let rows: Vec<(i64, String, Option<String>)> =
+        sqlx::query_as("select provision_id, topic, exposure from provision_topics where provision_id = any($1)")
+            .bind(provision_ids)
+            .fetch_all(conn)
+            .await?;
+    Ok(rows.into_iter().map(|(id, topic, e)| (id, topic, e.as_deref().and_then(Exposure::from_slug))).collect())
 }
 
 /// The (provision id, topic) pairs stored for these provisions.

@@ -39,7 +39,8 @@ fn re(pattern: &str) -> Regex {
 
 /// Classifies the change from `prev` to `next` text of one provision:
 /// - markup when only link targets or Markdown syntax differ;
-/// - cosmetic when only whitespace, punctuation, quote style or capitalisation differ;
+/// - cosmetic when only whitespace, punctuation, quote style, capitalisation or British and
+///   American spelling ("authorisation" → "authorization") differ;
 /// - renumbered when only the provision's own clause number or letter, or the numbers and
 ///   letters of clause references ("Section K" → "Section L"), differ;
 /// - metadata when, beyond that, only dates in date-stamp lines ("Last updated …") differ;
@@ -55,6 +56,9 @@ pub fn classify_texts(prev: &str, next: &str) -> ChangeClass {
     }
     if cosmetic_form(&mask_clauses(&prev_bare)).eq(cosmetic_form(&mask_clauses(&next_bare))) {
         return ChangeClass::Renumbered;
+    }
+    if spelling_form(&prev_bare).eq(spelling_form(&next_bare)) {
+        return ChangeClass::Cosmetic;
     }
     if cosmetic_form(&mask_stamp_dates(&prev_bare)).eq(cosmetic_form(&mask_stamp_dates(&next_bare)))
         || cosmetic_form(&without_date_lines(&prev_bare)).eq(cosmetic_form(&without_date_lines(&next_bare)))
@@ -110,9 +114,56 @@ fn cosmetic_form(text: &str) -> impl Iterator<Item = char> + '_ {
     text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase)
 }
 
+/// The words of a text lower-cased, with British spellings written the American way
+/// ("organisation" → "organization", "colour" → "color", "licence" → "license"): a
+/// provision that only changes its spelling says the same. Only long words are rewritten, so
+/// "our" and "or" stay apart.
+fn spelling_form(text: &str) -> impl Iterator<Item = String> + '_ {
+    const ENDINGS: [(&str, &str); 14] = [
+        ("isations", "izations"),
+        ("isation", "ization"),
+        ("ising", "izing"),
+        ("ised", "ized"),
+        ("ises", "izes"),
+        ("ise", "ize"),
+        ("yse", "yze"),
+        ("ysed", "yzed"),
+        ("ysing", "yzing"),
+        ("ence", "ense"),
+        ("lled", "led"),
+        ("lling", "ling"),
+        ("tre", "ter"),
+        ("ogue", "og"),
+    ];
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|word| {
+        let word = word.to_lowercase().replace("judgement", "judgment");
+        if word.chars().count() < 6 {
+            return word;
+        }
+        // colour, favourable, behavioural
+        let word = word.replace("our", "or");
+        match ENDINGS.iter().find(|(uk, _)| word.ends_with(uk)) {
+            Some((uk, us)) => format!("{}{us}", &word[..word.len() - uk.len()]),
+            None => word,
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn british_and_american_spelling_is_cosmetic_but_other_words_are_not() {
+        assert_eq!(
+            classify_texts("Your authorisation to use our licence", "Your authorization to use our license"),
+            ChangeClass::Cosmetic
+        );
+        assert_eq!(classify_texts("We cancelled the colour", "We canceled the color"), ChangeClass::Cosmetic);
+        assert_eq!(classify_texts("an unfavourable result", "an unfavorable result"), ChangeClass::Cosmetic);
+        assert_eq!(classify_texts("We keep our data", "We keep or data"), ChangeClass::Substantive);
+        assert_eq!(classify_texts("the licensor may", "the licensee may"), ChangeClass::Substantive);
+    }
 
     #[test]
     fn quote_style_punctuation_and_case_are_cosmetic() {

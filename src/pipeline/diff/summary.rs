@@ -10,6 +10,48 @@ static LIST_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\(?(?:[a-z]|[ivx]{1,4}|\d{1,3})[.)]$").unwrap_or_else(|e| panic!("invalid built-in pattern: {e}"))
 });
 
+/// What a clause number or letter looks like without its punctuation: `5`, `b`, `iv`, `4.2`.
+static BARE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\(?(?:[a-z]|[ivx]{1,4}|\d{1,3}(?:\.\d{1,3})*)[.)]?$")
+        .unwrap_or_else(|e| panic!("invalid built-in pattern: {e}"))
+});
+
+/// For each run of a word diff, whether it is an inserted or deleted clause label: a number or
+/// letter at the start of a line whose text goes on with `.` or `)` (`5. Prohibitions` →
+/// `1. Prohibitions`). Such a run names a list item's place, not what changed.
+fn label_runs(words: &[WordOp]) -> Vec<bool> {
+    let at_line_start = |before: &str| {
+        let line = before.rsplit('\n').next().unwrap_or("");
+        line.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '#' | '-' | '*' | '>')).is_empty()
+    };
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, op)| {
+            let (text, insert) = match op {
+                WordOp::Insert(s) => (s.trim(), true),
+                WordOp::Delete(s) => (s.trim(), false),
+                WordOp::Equal(_) => return false,
+            };
+            if !BARE_LABEL.is_match(text) {
+                return false;
+            }
+            // This side's text before and after the run; the other side's runs are not on it.
+            fn on_side(w: &WordOp, insert: bool) -> Option<&str> {
+                match w {
+                    WordOp::Equal(s) => Some(s),
+                    WordOp::Insert(s) if insert => Some(s),
+                    WordOp::Delete(s) if !insert => Some(s),
+                    _ => None,
+                }
+            }
+            let before: String = words[..i].iter().filter_map(|w| on_side(w, insert)).collect();
+            let after = words[i + 1..].iter().find_map(|w| on_side(w, insert)).unwrap_or("");
+            at_line_start(&before) && (text.ends_with(['.', ')']) || after.starts_with(['.', ')']))
+        })
+        .collect()
+}
+
 const MONTHS: [&str; 12] = [
     "january",
     "february",
@@ -88,10 +130,20 @@ pub(crate) fn quoted(label: &str, parts: &[(&str, &str)]) -> String {
 /// that only name a date or a list item's number, or that moved (deleted in one place and
 /// inserted in another), are passed over while others exist.
 pub(crate) fn modified(label: &str, words: &[WordOp]) -> String {
-    let inserted: Vec<&str> =
-        words.iter().filter_map(|w| if let WordOp::Insert(s) = w { Some(s.trim()) } else { None }).collect();
-    let deleted: Vec<&str> =
-        words.iter().filter_map(|w| if let WordOp::Delete(s) = w { Some(s.trim()) } else { None }).collect();
+    let labels = label_runs(words);
+    let runs = |insert: bool| -> Vec<&str> {
+        words
+            .iter()
+            .zip(&labels)
+            .filter(|(_, is_label)| !**is_label)
+            .filter_map(|(w, _)| match w {
+                WordOp::Insert(s) if insert => Some(s.trim()),
+                WordOp::Delete(s) if !insert => Some(s.trim()),
+                _ => None,
+            })
+            .collect()
+    };
+    let (inserted, deleted) = (runs(true), runs(false));
     let worded = |side: &[&str]| -> Vec<String> {
         side.iter().filter(|s| s.chars().any(char::is_alphanumeric)).map(|s| (*s).to_owned()).collect()
     };
@@ -136,14 +188,19 @@ fn weight(pc: &ProvisionChange, importance: Importance) -> (bool, u8, bool, usiz
     let changed: Vec<&str> = pc
         .words
         .iter()
-        .filter_map(|w| match w {
-            WordOp::Insert(s) | WordOp::Delete(s) => Some(s.as_str()),
-            WordOp::Equal(_) => None,
+        .zip(label_runs(&pc.words))
+        .filter_map(|(w, is_label)| match w {
+            WordOp::Insert(s) | WordOp::Delete(s) if !is_label => Some(s.as_str()),
+            _ => None,
         })
         .collect();
     let words: usize = changed.iter().map(|s| s.split_whitespace().count()).sum();
     let telling = match pc.kind {
-        ChangeKind::Modified => changed.iter().any(|s| s.chars().any(char::is_alphanumeric) && !trivial(s.trim())),
+        ChangeKind::Modified => changed.iter().any(|s| {
+            let s = s.trim();
+            // A word deleted in one place and inserted in another moved: it tells nothing.
+            s.chars().any(char::is_alphanumeric) && !trivial(s) && changed.iter().filter(|o| o.trim() == s).count() == 1
+        }),
         _ => true,
     };
     let section = matches!(pc.kind, ChangeKind::Added | ChangeKind::Removed) && !pc.label.is_empty();
@@ -223,6 +280,24 @@ mod tests {
         assert_eq!(modified("§1 Use", &words), "§1 Use: added \"will train on your chats\"");
         let moved = [WordOp::Insert("July".into()), WordOp::Equal(" a ".into()), WordOp::Delete("July".into())];
         assert_eq!(modified("§2", &moved), "§2: wording moved within it");
+    }
+
+    #[test]
+    fn a_renumbered_clause_label_is_not_quoted() {
+        let words = [
+            WordOp::Delete("5".into()),
+            WordOp::Insert("1".into()),
+            WordOp::Equal(". Prohibitions. Customer data is processed for ".into()),
+            WordOp::Insert("or ".into()),
+            WordOp::Equal("on".into()),
+            WordOp::Delete(" or".into()),
+            WordOp::Equal(" behalf of the Customer.".into()),
+        ];
+        assert_eq!(modified("§1 Prohibitions", &words), "§1 Prohibitions: wording moved within it");
+        let days = [WordOp::Equal("Within ".into()), WordOp::Delete("30".into()), WordOp::Insert("60".into())];
+        assert_eq!(modified("§2", &days), "§2: replaced \"30\" with \"60\"");
+        let item = [WordOp::Equal("Terms\n- ".into()), WordOp::Insert("(b)".into()), WordOp::Equal(" Fees".into())];
+        assert!(label_runs(&item)[1]);
     }
 
     #[test]
