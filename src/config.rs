@@ -73,9 +73,17 @@ pub struct Config {
     /// Folder for mail when `SMTP_URL` is unset (development).
     #[arg(long, env = "MAIL_DIR", default_value = "mail-out")]
     pub mail_dir: PathBuf,
-    /// At most this many mails per second leave the outbox (per process).
-    #[arg(long, env = "MAIL_RATE_PER_SEC", default_value_t = 10.0)]
+    /// At most this many mails per second leave the outbox (per process): a ceiling for a
+    /// server that limits senders; the default does not bind a 10,000-recipient alert.
+    #[arg(long, env = "MAIL_RATE_PER_SEC", default_value_t = 2000.0)]
     pub mail_rate_per_sec: f64,
+    /// SMTP connections each process delivers on at once.
+    #[arg(long, env = "MAIL_CONCURRENCY", default_value_t = 8)]
+    pub mail_concurrency: usize,
+    /// How long an alert waits after its capture, in seconds, so that the changes of one capture
+    /// run arrive in one mail.
+    #[arg(long, env = "ALERT_BATCH_SECS", default_value_t = 600)]
+    pub alert_batch_secs: u64,
     /// Key that signs unsubscribe links (at least 32 characters). Unset: a random key per
     /// process, so links in mail sent before a restart stop working: set it in production.
     #[arg(long, env = "SECRET_KEY", default_value = "")]
@@ -91,6 +99,11 @@ impl Config {
             config: Config,
         }
         <Only as clap::Parser>::try_parse_from(["clausewatch"]).map(|only| only.config)
+    }
+
+    /// How long an alert job waits after its capture.
+    pub fn alert_batch(&self) -> Duration {
+        Duration::from_secs(self.alert_batch_secs)
     }
 
     /// Spacing between requests to one host.

@@ -26,7 +26,8 @@ pub struct AppState {
 impl AppState {
     /// Connects to the database (creating and migrating it) and builds the shared fetcher.
     pub async fn connect(config: Config) -> anyhow::Result<AppState> {
-        let pool = crate::db::connect(&config.database_url, 10).await?;
+        let pool =
+            crate::db::connect(&config.database_url, 10 + u32::try_from(config.mail_concurrency).unwrap_or(0)).await?;
         AppState::from_pool(pool, config)
     }
 
@@ -104,9 +105,9 @@ pub async fn run(
             });
         }
         let (pool, mailer, rate) = (state.pool.clone(), state.mailer.clone(), state.config.mail_rate_per_sec);
-        let mail_shutdown = shutdown.clone();
+        let (concurrency, mail_shutdown) = (state.config.mail_concurrency, shutdown.clone());
         tasks.spawn(async move {
-            mail::delivery::run_delivery(pool, mailer, rate, mail_shutdown).await;
+            mail::delivery::run_delivery(pool, mailer, rate, concurrency, mail_shutdown).await;
             Ok("mail delivery")
         });
         let (pool, digest_shutdown) = (state.pool.clone(), shutdown.clone());

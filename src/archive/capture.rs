@@ -33,7 +33,14 @@ pub struct CaptureReport {
 /// Captures one document now. Errors are only database errors: fetch and extraction problems
 /// are outcomes, recorded as fetch events.
 #[tracing::instrument(skip_all, fields(document.id = doc.document_id, platform = %doc.platform_slug, document = %doc.slug))]
-pub async fn capture_document(pool: &PgPool, fetcher: &Fetcher, doc: &DocumentRow) -> anyhow::Result<CaptureReport> {
+///
+/// A new substantive version queues its alert job to run `alert_batch` later (`ALERT_BATCH_SECS`).
+pub async fn capture_document(
+    pool: &PgPool,
+    fetcher: &Fetcher,
+    doc: &DocumentRow,
+    alert_batch: Duration,
+) -> anyhow::Result<CaptureReport> {
     let started = Instant::now();
     let terms = super::catalog_sync::stored_terms(doc).context("the stored declaration does not parse")?;
     let validators = match terms.sources.len() {
@@ -54,16 +61,16 @@ pub async fn capture_document(pool: &PgPool, fetcher: &Fetcher, doc: &DocumentRo
             Err(error) => return record_failure(pool, doc, &error, started).await,
         }
     }
-    store_pages(pool, doc, &terms, pages, attempts, started).await
+    store_pages(pool, doc, &terms, (pages, attempts), started, alert_batch).await
 }
 
 async fn store_pages(
     pool: &PgPool,
     doc: &DocumentRow,
     terms: &TermsDeclaration,
-    pages: Vec<Page>,
-    attempts: u32,
+    (pages, attempts): (Vec<Page>, u32),
     started: Instant,
+    alert_batch: Duration,
 ) -> anyhow::Result<CaptureReport> {
     let texts: Vec<String> = pages.iter().map(|p| p.text.clone()).collect();
     let terms_owned = terms.clone();
@@ -135,7 +142,7 @@ async fn store_pages(
                 super::changes::after_new_version(&mut tx, doc.document_id, previous.as_ref(), version_id, &text)
                     .await?;
             // Only a capture alerts: imported or recomputed history never does.
-            crate::mail::alerts::enqueue_for_capture(&mut tx, &stored).await?;
+            crate::mail::alerts::enqueue_for_capture(&mut tx, &stored, alert_batch).await?;
             (Outcome::NewVersion, version_id, stored.note())
         }
     };

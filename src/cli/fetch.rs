@@ -35,7 +35,7 @@ pub async fn run(state: &AppState, args: &FetchArgs, out: &mut dyn Write) -> any
     }
     let mut reports = Vec::with_capacity(documents.len());
     for (i, doc) in documents.iter().enumerate() {
-        let report = capture_document(&state.pool, &state.fetcher, doc).await?;
+        let report = capture_document(&state.pool, &state.fetcher, doc, state.config.alert_batch()).await?;
         writeln!(
             out,
             "[{}/{}] {}/{}: {} ({}) in {} ms",

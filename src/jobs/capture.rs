@@ -24,7 +24,7 @@ pub async fn run(ctx: &JobContext, payload: &serde_json::Value) -> anyhow::Resul
         return Ok(());
     };
     drop(conn);
-    let report = capture_document(&ctx.pool, &ctx.fetcher, &doc).await?;
+    let report = capture_document(&ctx.pool, &ctx.fetcher, &doc, ctx.config.alert_batch()).await?;
     tracing::info!(outcome = report.outcome.as_str(), detail = %report.detail, "captured");
     Ok(())
 }

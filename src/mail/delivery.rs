@@ -1,4 +1,5 @@
-//! Drains the outbox: claim one due mail (`for update skip locked`), hand it to the mailer
+//! Drains the outbox: each of several loops claims one due mail (`for update skip locked`,
+//! so no two take the same), hands it to the mailer
 //! while the row stays locked, and record the outcome in the same transaction. A mail is marked
 //! `sent` only after the server accepted it; a crash before that commit leaves it `queued`.
 use std::time::Duration;
@@ -88,14 +89,22 @@ pub async fn run_pending(pool: &PgPool, mailer: &Mailer) -> anyhow::Result<Vec<S
     }
 }
 
-/// The delivery loop: at most `rate_per_sec` mails a second, until shutdown.
-pub async fn run_delivery(pool: PgPool, mailer: Mailer, rate_per_sec: f64, shutdown: Shutdown) {
-    let spacing = if rate_per_sec > 0.0 { Duration::from_secs_f64(1.0 / rate_per_sec) } else { Duration::ZERO };
-    let step = || {
-        let (pool, mailer) = (pool.clone(), mailer.clone());
-        async move { run_one(&pool, &mailer).await.map(|step| !matches!(step, Step::Empty)) }
-    };
-    shutdown.repeat("mail delivery step", POLL_INTERVAL, spacing, step).await;
+/// The delivery loops: `concurrency` of them, each claiming and sending one mail at a time on a
+/// connection of its own, together at most `rate_per_sec` mails a second, until shutdown.
+pub async fn run_delivery(pool: PgPool, mailer: Mailer, rate_per_sec: f64, concurrency: usize, shutdown: Shutdown) {
+    let concurrency = concurrency.max(1);
+    let spacing =
+        if rate_per_sec > 0.0 { Duration::from_secs_f64(concurrency as f64 / rate_per_sec) } else { Duration::ZERO };
+    let mut loops = tokio::task::JoinSet::new();
+    for _ in 0..concurrency {
+        let (pool, mailer, shutdown) = (pool.clone(), mailer.clone(), shutdown.clone());
+        let step = move || {
+            let (pool, mailer) = (pool.clone(), mailer.clone());
+            async move { run_one(&pool, &mailer).await.map(|step| !matches!(step, Step::Empty)) }
+        };
+        loops.spawn(shutdown.repeat("mail delivery step", POLL_INTERVAL, spacing, step));
+    }
+    loops.join_all().await;
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod message;
 pub mod outbox;
 pub mod preferences;
 pub mod render;
+pub mod smtp;
 pub mod unsubscribe;
 
 use std::{
@@ -22,7 +23,7 @@ use anyhow::Context;
 use lettre::{
     AsyncTransport, Message, Tokio1Executor,
     message::Mailbox,
-    transport::smtp::{AsyncSmtpTransport, PoolConfig},
+    transport::smtp::{AsyncSmtpTransport, PoolConfig, authentication::Credentials},
 };
 use url::Url;
 
@@ -95,6 +96,7 @@ pub enum SendError {
 #[derive(Clone)]
 enum Backend {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Plain(Arc<smtp::PlainSmtp>),
     Files(PathBuf),
     Memory(Arc<Mutex<Vec<Vec<u8>>>>),
 }
@@ -109,7 +111,7 @@ pub struct Mailer {
 impl fmt::Debug for Mailer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self.backend {
-            Backend::Smtp(_) => "Mailer(smtp)",
+            Backend::Smtp(_) | Backend::Plain(_) => "Mailer(smtp)",
             Backend::Files(_) => "Mailer(files)",
             Backend::Memory(_) => "Mailer(memory)",
         })
@@ -130,12 +132,23 @@ impl Mailer {
     }
 
     /// A pooled SMTP mailer; `smtp://host:port?tls=required` upgrades with STARTTLS,
-    /// `smtps://` speaks TLS from the start.
+    /// `smtps://` speaks TLS from the start, and plain `smtp://` keeps its own connections with
+    /// `TCP_NODELAY` (see `smtp`).
     pub fn smtp(url: &SmtpUrl, from: Mailbox) -> anyhow::Result<Mailer> {
+        let parsed = &url.0;
+        if parsed.scheme() == "smtp" && !parsed.query_pairs().any(|(k, _)| k == "tls") {
+            let host = parsed.host_str().unwrap_or("localhost").trim_matches(['[', ']']).to_owned();
+            let credentials = (!parsed.username().is_empty()).then(|| {
+                let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+                Credentials::new(decode(parsed.username()), decode(parsed.password().unwrap_or("")))
+            });
+            let plain = smtp::PlainSmtp::new(host, parsed.port().unwrap_or(25), credentials, SMTP_TIMEOUT);
+            return Ok(Mailer { backend: Backend::Plain(Arc::new(plain)), from });
+        }
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
             .with_context(|| format!("SMTP_URL {url} is not usable"))?
             .timeout(Some(SMTP_TIMEOUT))
-            .pool_config(PoolConfig::new().max_size(4).idle_timeout(Duration::from_secs(60)))
+            .pool_config(PoolConfig::new().max_size(32).idle_timeout(Duration::from_secs(60)))
             .build();
         Ok(Mailer { backend: Backend::Smtp(transport), from })
     }
@@ -175,6 +188,10 @@ impl Mailer {
                     Ok(Err(e)) => Err(SendError::Temporary(e.to_string())),
                 }
             }
+            Backend::Plain(plain) => match tokio::time::timeout(SMTP_TIMEOUT * 3, plain.send(&message)).await {
+                Err(_) => Err(SendError::Temporary("the SMTP server did not answer in time".into())),
+                Ok(sent) => sent,
+            },
             Backend::Files(folder) => {
                 let name = message_id.trim_matches(['<', '>']).replace(['/', '\\'], "_");
                 tokio::fs::create_dir_all(folder)

@@ -43,6 +43,29 @@ pub async fn enqueue(conn: &mut PgConnection, mail: &NewMail) -> Result<bool, sq
     Ok(inserted.rows_affected() == 1)
 }
 
+/// Queues many mails in one statement, skipping keys already queued; returns how many it queued.
+pub async fn enqueue_many(conn: &mut PgConnection, mails: &[&NewMail]) -> Result<usize, sqlx::Error> {
+    let column = |f: fn(&NewMail) -> String| mails.iter().map(|m| f(m)).collect::<Vec<String>>();
+    let inserted = sqlx::query(
+        "insert into email_outbox (idempotency_key, org_id, user_id, recipient, template, subject, body_text, body_html, headers)
+         select * from unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
+                              $8::text[], $9::jsonb[])
+         on conflict (idempotency_key) do nothing",
+    )
+    .bind(column(|m| m.idempotency_key.clone()))
+    .bind(mails.iter().map(|m| m.org_id).collect::<Vec<_>>())
+    .bind(mails.iter().map(|m| m.user_id).collect::<Vec<_>>())
+    .bind(column(|m| m.recipient.as_ref().to_owned()))
+    .bind(column(|m| m.template.to_owned()))
+    .bind(column(|m| m.rendered.subject.clone()))
+    .bind(column(|m| m.rendered.text.clone()))
+    .bind(column(|m| m.rendered.html.clone()))
+    .bind(mails.iter().map(|m| serde_json::to_value(&m.headers).unwrap_or_default()).collect::<Vec<_>>())
+    .execute(conn)
+    .await?;
+    Ok(usize::try_from(inserted.rows_affected()).unwrap_or(usize::MAX))
+}
+
 /// A queued mail, as the delivery loop reads it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OutboxRow {

@@ -142,6 +142,7 @@ async fn a_user_signs_up_tracks_platforms_and_follows_a_real_change_from_the_ale
         &pool,
         &state.fetcher,
         &app.document("xai", "privacy-policy").await,
+        state.config.alert_batch(),
     )
     .await
     .unwrap();

@@ -88,7 +88,9 @@ impl TestApp {
     /// Captures one document now.
     pub async fn capture(&self, platform: &str, document: &str) -> CaptureReport {
         let doc = self.document(platform, document).await;
-        capture_document(&self.pool, &self.state.fetcher, &doc).await.expect("the capture runs")
+        capture_document(&self.pool, &self.state.fetcher, &doc, self.state.config.alert_batch())
+            .await
+            .expect("the capture runs")
     }
 
     /// (versions, verifications, snapshots) of a document.

@@ -2,7 +2,7 @@
 //! own transaction (history from `import-ota` and `rediff` never does). The job fans out to the
 //! eligible members (see `recipients`) and writes one outbox row per recipient.
 //!
-//! Batching: the job runs `BATCH_DELAY` after the capture, and each recipient's mail lists every
+//! Batching: the job runs `ALERT_BATCH_SECS` (default 10 minutes) after the capture, and each recipient's mail lists every
 //! substantive change of their tracked platforms captured that UTC day that they have not been
 //! alerted about yet (`alert_deliveries`). Captures are one job per document, minutes apart, so
 //! the changes of one capture run arrive in one mail; the jobs of the other changes in it find
@@ -30,9 +30,6 @@ use recipients::Recipient;
 /// The job kind.
 pub const KIND: &str = "alert";
 
-/// How long an alert waits after its capture, so that one capture run makes one mail.
-pub const BATCH_DELAY: Duration = Duration::from_secs(10 * 60);
-
 /// The payload of an alert job.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AlertPayload {
@@ -41,13 +38,17 @@ pub struct AlertPayload {
 
 /// Queues the alert job of a captured change, in the capture's transaction, when the change is
 /// alerts (substantive); returns the job id.
-pub async fn enqueue_for_capture(conn: &mut PgConnection, stored: &Stored) -> Result<Option<i64>, sqlx::Error> {
+pub async fn enqueue_for_capture(
+    conn: &mut PgConnection,
+    stored: &Stored,
+    batch_delay: Duration,
+) -> Result<Option<i64>, sqlx::Error> {
     let Some((change_id, class, _)) = &stored.change else { return Ok(None) };
     if !class.alerts() {
         return Ok(None);
     }
     let payload = serde_json::json!({ "change_id": change_id });
-    let run_after = Utc::now() + chrono::Duration::from_std(BATCH_DELAY).unwrap_or_default();
+    let run_after = Utc::now() + chrono::Duration::from_std(batch_delay).unwrap_or_default();
     sqlx::query_scalar("insert into jobs (kind, payload, run_after) values ($1, $2, $3) returning job_id")
         .bind(KIND)
         .bind(payload)
@@ -63,44 +64,64 @@ pub async fn run(ctx: &JobContext, payload: &serde_json::Value) -> anyhow::Resul
     fan_out(&ctx.pool, &ctx.config, payload.change_id).await.map(|_| ())
 }
 
+/// Recipients whose mails are written in one transaction.
+const FAN_OUT_CHUNK: usize = 1_000;
+
 /// Queues one mail per eligible recipient not yet alerted about this change; returns how many
 /// mails this call queued. Running it again queues nothing more.
+///
+/// The changes are read once for all recipients; each chunk of recipients is rendered, then
+/// written with one insert into the outbox and one into `alert_deliveries`, in one transaction.
 pub async fn fan_out(pool: &PgPool, config: &Config, change_id: i64) -> anyhow::Result<usize> {
     let mut conn = pool.acquire().await?;
     let candidates = recipients::candidates(&mut conn, change_id).await.context("cannot find alert recipients")?;
-    drop(conn);
     let recipients = recipients::group(candidates, change_id);
+    let mut ids: Vec<i64> = recipients.iter().flat_map(|r| r.change_ids.iter().copied()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let changes = super::changes::load(&mut conn, &ids, &config.base_url).await.context("cannot read the changes")?;
+    drop(conn);
     let mut queued = 0;
-    for recipient in &recipients {
-        if queue_for(pool, config, recipient)
-            .await
-            .with_context(|| format!("cannot queue the alert for user {}", recipient.user_id))?
-        {
-            queued += 1;
-        }
+    for chunk in recipients.chunks(FAN_OUT_CHUNK) {
+        let mails: Vec<(NewMail, &Recipient)> =
+            chunk.iter().filter_map(|r| render_for(config, &changes, r).transpose()).collect::<anyhow::Result<_>>()?;
+        let mut tx = pool.begin().await?;
+        let new: Vec<&NewMail> = mails.iter().map(|(mail, _)| mail).collect();
+        queued += outbox::enqueue_many(&mut tx, &new).await.context("cannot queue the alerts")?;
+        let delivered: Vec<(&Recipient, &str)> =
+            mails.iter().map(|(mail, r)| (*r, mail.idempotency_key.as_str())).collect();
+        recipients::record_deliveries(&mut tx, &delivered).await.context("cannot record the alerts")?;
+        tx.commit().await?;
+    }
+    if recipients.len() >= FAN_OUT_CHUNK {
+        // Planner statistics must not wait for autovacuum after thousands of new rows.
+        sqlx::query("analyze email_outbox, alert_deliveries").execute(pool).await?;
     }
     tracing::info!(change.id = change_id, recipients = recipients.len(), queued, "alert fanned out");
     Ok(queued)
 }
 
-/// Renders and queues one recipient's mail and records what it lists, in one transaction.
-async fn queue_for(pool: &PgPool, config: &Config, recipient: &Recipient) -> anyhow::Result<bool> {
+/// One recipient's mail, listing their changes (None when the stored address does not parse).
+fn render_for<'r>(
+    config: &Config,
+    changes: &[super::changes::ChangeView],
+    recipient: &'r Recipient,
+) -> anyhow::Result<Option<(NewMail, &'r Recipient)>> {
     let Ok(email) = EmailAddress::parse(&recipient.email) else {
         tracing::warn!(user.id = recipient.user_id, "a stored address does not parse: alert skipped");
-        return Ok(false);
+        return Ok(None);
     };
-    let mut tx = pool.begin().await?;
-    let changes = super::changes::load(&mut tx, &recipient.change_ids, &config.base_url).await?;
+    let listed: Vec<_> = changes.iter().filter(|c| recipient.change_ids.contains(&c.change_id)).cloned().collect();
     let what = Unsubscribe { user_id: recipient.user_id, org_id: recipient.org_id, list: List::Alerts };
     let (unsubscribe_url, headers) =
         unsubscribe::list_headers(&config.secret_key, &config.base_url, &config.mail_from.0, what);
     let settings_url = super::changes::link(&config.base_url, "/account");
-    let rendered =
-        mail::AlertMail { changes, unsubscribe_url, settings_url }.render().context("cannot render the alert")?;
+    let rendered = mail::AlertMail { changes: listed, unsubscribe_url, settings_url }
+        .render()
+        .context("cannot render the alert")?;
     let first = recipient.change_ids.first().copied().unwrap_or_default();
-    let key = format!("alert:{first}:{}", recipient.user_id);
-    let new = NewMail {
-        idempotency_key: key.clone(),
+    let mail = NewMail {
+        idempotency_key: format!("alert:{first}:{}", recipient.user_id),
         org_id: Some(recipient.org_id),
         user_id: Some(recipient.user_id),
         recipient: email,
@@ -108,8 +129,5 @@ async fn queue_for(pool: &PgPool, config: &Config, recipient: &Recipient) -> any
         rendered,
         headers,
     };
-    let queued = outbox::enqueue(&mut tx, &new).await?;
-    recipients::record_delivery(&mut tx, recipient, &key).await?;
-    tx.commit().await?;
-    Ok(queued)
+    Ok(Some((mail, recipient)))
 }

@@ -101,17 +101,25 @@ pub fn group(candidates: Vec<Candidate>, trigger_change_id: i64) -> Vec<Recipien
         .collect()
 }
 
-/// Records that `user_id` was alerted about these changes under `key`.
-pub async fn record_delivery(conn: &mut PgConnection, recipient: &Recipient, key: &str) -> Result<(), sqlx::Error> {
+/// Records that each recipient was alerted about their changes under their mail's key.
+pub async fn record_deliveries(conn: &mut PgConnection, delivered: &[(&Recipient, &str)]) -> Result<(), sqlx::Error> {
+    let rows = delivered.iter().flat_map(|(r, key)| r.change_ids.iter().map(move |c| (*c, r.user_id, r.org_id, *key)));
+    let (mut changes, mut users, mut orgs, mut keys) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (change, user, org, key) in rows {
+        changes.push(change);
+        users.push(user);
+        orgs.push(org);
+        keys.push(key);
+    }
     sqlx::query(
         "insert into alert_deliveries (change_id, user_id, org_id, idempotency_key)
-         select unnest($1::bigint[]), $2, $3, $4
+         select * from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[])
          on conflict do nothing",
     )
-    .bind(&recipient.change_ids)
-    .bind(recipient.user_id)
-    .bind(recipient.org_id)
-    .bind(key)
+    .bind(&changes)
+    .bind(&users)
+    .bind(&orgs)
+    .bind(&keys)
     .execute(conn)
     .await
     .map(|_| ())
