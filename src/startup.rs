@@ -84,6 +84,11 @@ pub async fn run(
             web::server::serve(listener, app, limits, async move { web_shutdown.requested().await }).await;
             Ok("web server")
         });
+        let trim_shutdown = shutdown.clone();
+        tasks.spawn(async move {
+            crate::memory::trim_when_idle(trim_shutdown).await;
+            Ok("memory upkeep")
+        });
         if let Some(addr) = state.config.metrics_addr {
             let listener =
                 TcpListener::bind(addr).await.with_context(|| format!("cannot listen on METRICS_ADDR {addr}"))?;

@@ -71,6 +71,11 @@ pub async fn import_ota(pool: &PgPool, path: &Path) -> anyhow::Result<ImportRepo
     // Provisions and changes once every version is in: each document is one chain in date
     // order, and the platforms' chrome is learnt from all their documents.
     super::changes::rediff_documents(pool, &touched).await?;
+    if !touched.is_empty() {
+        // Fresh statistics for the planner: the pages' queries must not wait for autovacuum
+        // (off on some servers) after thousands of new rows.
+        sqlx::query("analyze").execute(pool).await?;
+    }
     Ok(report)
 }
 

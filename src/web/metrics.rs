@@ -20,6 +20,7 @@ pub fn router() -> Router<AppState> {
 /// and latency of every request.
 pub async fn track(request: Request, next: Next) -> Response {
     let started = Instant::now();
+    crate::memory::request_seen();
     let method = request.method().as_str().to_owned();
     let route = request.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str()).to_owned();
     let response = next.run(request).await;
