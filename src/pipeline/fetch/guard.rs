@@ -95,6 +95,9 @@ pub fn check_host(url: &Url, allow_private: bool) -> Result<(), BlockedAddress> 
     Ok(())
 }
 
+/// Longest the browser's guard waits for a name to resolve; the paused request waits as long.
+const RESOLVE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The address policy of the headless browser, which connects by itself: every address a
 /// request's host resolves to must be public, unless private addresses are allowed or that exact
 /// address and port is listed as an exception (a test's loopback site, an intranet server).
@@ -136,8 +139,9 @@ impl AddressPolicy {
         let found: Vec<SocketAddr> = match url.host() {
             Some(Host::Ipv4(v4)) => vec![SocketAddr::new(IpAddr::V4(v4), port)],
             Some(Host::Ipv6(v6)) => vec![SocketAddr::new(IpAddr::V6(v6), port)],
-            _ => tokio::net::lookup_host((host, port))
+            _ => tokio::time::timeout(RESOLVE_TIMEOUT, tokio::net::lookup_host((host, port)))
                 .await
+                .map_err(|_| Refusal::Unresolved(format!("{host}: no answer within {RESOLVE_TIMEOUT:?}")))?
                 .map_err(|e| Refusal::Unresolved(format!("{host}: {e}")))?
                 .collect(),
         };

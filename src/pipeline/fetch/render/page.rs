@@ -1,7 +1,7 @@
 //! One rendered capture: a fresh browser context and page, every request paused and vetted,
 //! network activity followed until the page settles, then the DOM.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -64,6 +64,8 @@ pub(super) struct Capture<'a> {
 struct Network {
     /// Requests started and not yet finished or failed, by id, with their URLs.
     in_flight: HashMap<String, String>,
+    /// Requests that finished or failed.
+    ended: HashSet<String>,
     last_activity: Instant,
     /// Bytes received per request, and in all.
     received: HashMap<String, usize>,
@@ -111,6 +113,7 @@ impl Capture<'_> {
         let main_frame = tab.mainframe().await.map_err(cdp)?;
         let network = Shared::new(Mutex::new(Network {
             in_flight: HashMap::new(),
+            ended: HashSet::new(),
             last_activity: Instant::now(),
             received: HashMap::new(),
             total: 0,
@@ -249,19 +252,21 @@ impl Capture<'_> {
         let page_url = self.url.clone();
         Ok(tokio::spawn(async move {
             loop {
+                // In the order the browser sent them: each kind has its own channel, and a
+                // request's end handled before its start would leave it in flight for good.
                 tokio::select! {
-                    Some(event) = paused.next() => {
-                        let verdict = Verdict { tab: tab.clone(), policy: policy.clone(), network: network.clone() };
-                        let is_main = event.resource_type == ResourceType::Document
-                            && main_frame.as_ref() == Some(&event.frame_id);
-                        tokio::spawn(verdict.decide(event, is_main, page_url.clone()));
-                    }
+                    biased;
                     Some(event) = sent.next() => {
-                        // Long-lived streams never finish: they do not keep a page from settling.
-                        let streaming = matches!(event.r#type, Some(ResourceType::EventSource | ResourceType::WebSocket));
+                        // Long-lived streams never finish, and what is never fetched (data: and
+                        // blob: URLs, images, media, fonts) reports no end reliably: none of them
+                        // keeps a page from settling.
+                        let untracked = matches!(
+                            event.r#type,
+                            Some(ResourceType::EventSource | ResourceType::WebSocket | ResourceType::Image | ResourceType::Media | ResourceType::Font)
+                        ) || event.request.url.starts_with("data:") || event.request.url.starts_with("blob:");
                         let mut network = lock(&network);
                         network.last_activity = Instant::now();
-                        if !streaming {
+                        if !untracked && !network.ended.contains(event.request_id.inner()) {
                             network.in_flight.insert(event.request_id.inner().clone(), event.request.url.clone());
                         }
                     }
@@ -269,11 +274,13 @@ impl Capture<'_> {
                         let mut network = lock(&network);
                         network.last_activity = Instant::now();
                         network.in_flight.remove(event.request_id.inner());
+                        network.ended.insert(event.request_id.inner().clone());
                     }
                     Some(event) = failed.next() => {
                         let mut network = lock(&network);
                         network.last_activity = Instant::now();
                         network.in_flight.remove(event.request_id.inner());
+                        network.ended.insert(event.request_id.inner().clone());
                     }
                     Some(event) = responses.next() => {
                         let mut network = lock(&network);
@@ -302,6 +309,12 @@ impl Capture<'_> {
                         if let Some(limit) = over {
                             network.failure.get_or_insert(FetchError::BodyTooLarge { limit });
                         }
+                    }
+                    Some(event) = paused.next() => {
+                        let verdict = Verdict { tab: tab.clone(), policy: policy.clone(), network: network.clone() };
+                        let is_main = event.resource_type == ResourceType::Document
+                            && main_frame.as_ref() == Some(&event.frame_id);
+                        tokio::spawn(verdict.decide(event, is_main, page_url.clone()));
                     }
                     else => return,
                 }
@@ -349,7 +362,14 @@ impl Verdict {
             self.tab.execute(fail).await.map(|_| ())
         };
         if let Err(error) = sent {
+            // The page dropped the request while it was paused (its element removed, a new
+            // document): it ends without a network event, so it is no longer waited for.
             tracing::debug!(%url, %error, "the paused request could not be released");
+            if let Some(id) = &event.network_id {
+                let mut network = lock(&self.network);
+                network.in_flight.remove(id.inner());
+                network.ended.insert(id.inner().clone());
+            }
         }
     }
 }
