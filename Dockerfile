@@ -5,7 +5,10 @@ COPY . .
 RUN cargo build --release --locked --bin clausewatch
 
 FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates git && rm -rf /var/lib/apt/lists/*
+# Chromium renders the pages built by scripts (declarations with executeClientScripts).
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates git chromium \
+    && rm -rf /var/lib/apt/lists/*
+ENV CHROMIUM_PATH=/usr/bin/chromium
 WORKDIR /app
 COPY --from=build /src/target/release/clausewatch /usr/local/bin/clausewatch
 COPY catalog ./catalog

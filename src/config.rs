@@ -30,6 +30,16 @@ pub struct Config {
     /// Seconds between two requests to the same host.
     #[arg(long, env = "FETCH_HOST_SPACING_SECS", default_value_t = 1.0)]
     pub fetch_host_spacing_secs: f64,
+    /// The Chromium binary that renders pages built by scripts (`executeClientScripts`).
+    /// Unset: `chromium`, `chromium-browser`, `google-chrome` or `google-chrome-stable` on `PATH`.
+    #[arg(long, env = "CHROMIUM_PATH")]
+    pub chromium_path: Option<PathBuf>,
+    /// Seconds a rendered page may take to settle (selectors present, network idle).
+    #[arg(long, env = "RENDER_TIME_LIMIT_SECS", default_value_t = 30)]
+    pub render_time_limit_secs: u64,
+    /// Seconds without a rendered capture after which the browser process is closed.
+    #[arg(long, env = "BROWSER_IDLE_SECS", default_value_t = 300)]
+    pub browser_idle_secs: u64,
     /// How many background workers run in this process.
     #[arg(long, env = "WORKERS", default_value_t = 2)]
     pub workers: usize,

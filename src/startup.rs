@@ -54,6 +54,9 @@ pub fn build_fetcher(config: &Config) -> anyhow::Result<Fetcher> {
     let mut fetch = FetchConfig::new(config.base_url.as_str());
     fetch.allow_private = config.fetch_allow_private;
     fetch.per_host_spacing = config.fetch_host_spacing();
+    fetch.render.browser = config.chromium_path.clone();
+    fetch.render.time_limit = std::time::Duration::from_secs(config.render_time_limit_secs.max(1));
+    fetch.render.idle_close = std::time::Duration::from_secs(config.browser_idle_secs);
     Fetcher::new(fetch).context("cannot build the HTTP client")
 }
 

@@ -28,13 +28,15 @@ pub struct CaptureReport {
     pub detail: String,
     pub version_id: Option<i64>,
     pub duration: Duration,
+    /// Whether the document's pages were rendered in the headless browser.
+    pub rendered: bool,
 }
 
 /// Captures one document now. Errors are only database errors: fetch and extraction problems
 /// are outcomes, recorded as fetch events.
-#[tracing::instrument(skip_all, fields(document.id = doc.document_id, platform = %doc.platform_slug, document = %doc.slug))]
 ///
 /// A new substantive version queues its alert job to run `alert_batch` later (`ALERT_BATCH_SECS`).
+#[tracing::instrument(skip_all, fields(document.id = doc.document_id, platform = %doc.platform_slug, document = %doc.slug))]
 pub async fn capture_document(
     pool: &PgPool,
     fetcher: &Fetcher,
@@ -43,14 +45,35 @@ pub async fn capture_document(
 ) -> anyhow::Result<CaptureReport> {
     let started = Instant::now();
     let terms = super::catalog_sync::stored_terms(doc).context("the stored declaration does not parse")?;
-    let validators = match terms.sources.len() {
-        1 => Validators { etag: doc.etag.clone(), last_modified: doc.last_modified.clone() },
+    let rendered = terms.sources.iter().any(|s| s.execute_client_scripts);
+    let mut report = capture_terms(pool, fetcher, doc, &terms, started, alert_batch).await?;
+    report.rendered = rendered;
+    Ok(report)
+}
+
+async fn capture_terms(
+    pool: &PgPool,
+    fetcher: &Fetcher,
+    doc: &DocumentRow,
+    terms: &TermsDeclaration,
+    started: Instant,
+    alert_batch: Duration,
+) -> anyhow::Result<CaptureReport> {
+    // A rendered page has no validators worth sending: its DOM is built after the response.
+    let validators = match terms.sources.as_slice() {
+        [one] if !one.execute_client_scripts => {
+            Validators { etag: doc.etag.clone(), last_modified: doc.last_modified.clone() }
+        }
         _ => Validators::default(),
     };
     let mut pages = Vec::with_capacity(terms.sources.len());
     let mut attempts = 0;
     for source in &terms.sources {
-        match fetcher.fetch(&source.fetch, &validators).await {
+        let fetched = match source.execute_client_scripts {
+            true => fetcher.render(&source.fetch, &source.select).await.map(FetchOutcome::Fetched),
+            false => fetcher.fetch(&source.fetch, &validators).await,
+        };
+        match fetched {
             Ok(FetchOutcome::Fetched(page)) => {
                 attempts += page.attempts;
                 pages.push(page);
@@ -61,7 +84,7 @@ pub async fn capture_document(
             Err(error) => return record_failure(pool, doc, &error, started).await,
         }
     }
-    store_pages(pool, doc, &terms, (pages, attempts), started, alert_batch).await
+    store_pages(pool, doc, terms, (pages, attempts), started, alert_batch).await
 }
 
 async fn store_pages(
@@ -93,6 +116,7 @@ async fn store_pages(
     let previous_chars = latest.as_ref().map(|v| suspect::significant_chars(&v.text));
     let suspicion = match &extracted {
         _ if pages.iter().any(|p| p.text.trim().is_empty()) => Some(suspect::Suspicion::EmptyText),
+        Ok(text) if pages.iter().any(|p| p.rendered) => suspect::judge_rendered(text, previous_chars),
         Ok(text) => suspect::judge(text, previous_chars),
         Err(ExtractError::NothingSelected { selector }) => {
             Some(suspect::Suspicion::NothingSelected { selector: selector.clone() })
@@ -178,6 +202,7 @@ async fn insert_snapshot(conn: &mut sqlx::PgConnection, document_id: i64, page: 
         body: &page.body,
         sha256: &sha256,
         fetched_at: Utc::now(),
+        rendered: page.rendered,
     };
     db::snapshots::insert_snapshot(conn, &snapshot).await
 }
@@ -262,5 +287,6 @@ fn report(
         detail,
         version_id,
         duration: started.elapsed(),
+        rendered: false,
     }
 }

@@ -28,6 +28,17 @@ pub(crate) const ERROR_PAGE_PHRASES: &[&str] = &[
     "are you a robot",
 ];
 
+/// Phrases a page shows while its scripts load the document, compared like the above.
+const PLACEHOLDER_PHRASES: &[&str] =
+    &["loading…", "loading...", "please wait", "javascript is required", "you need to enable javascript"];
+
+/// A placeholder is short; a longer text mentioning one of those phrases is a document.
+const PLACEHOLDER_MAX_CHARS: usize = 1_000;
+
+/// A rendered page whose document has fewer characters (whitespace ignored) than this showed a
+/// placeholder or a shell, not terms: the shortest corpus document has several thousand.
+pub const RENDERED_MIN_CHARS: usize = 200;
+
 /// Why a capture is suspect.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Suspicion {
@@ -39,6 +50,10 @@ pub enum Suspicion {
     ErrorPage { phrase: &'static str },
     /// The text shrank below `COLLAPSE_RATIO` of the previous version.
     Collapse { chars: usize, previous: usize },
+    /// The page shows a loading placeholder instead of the document.
+    Placeholder { phrase: &'static str },
+    /// A rendered page gave too little text to be the document.
+    TooShort { chars: usize },
 }
 
 impl Suspicion {
@@ -49,6 +64,8 @@ impl Suspicion {
             Suspicion::NothingSelected { .. } => "selector-lost",
             Suspicion::ErrorPage { .. } => "error-page",
             Suspicion::Collapse { .. } => "collapse",
+            Suspicion::Placeholder { .. } => "placeholder",
+            Suspicion::TooShort { .. } => "too-short",
         }
     }
 }
@@ -66,6 +83,16 @@ impl fmt::Display for Suspicion {
                 "the text collapsed to {chars} characters from {previous} (below {}%)",
                 (COLLAPSE_RATIO * 100.0) as u32
             ),
+            Suspicion::Placeholder { phrase } => {
+                write!(
+                    f,
+                    "the page shows a placeholder ({phrase:?}) instead of the document: its scripts did not finish"
+                )
+            }
+            Suspicion::TooShort { chars } => write!(
+                f,
+                "the rendered page gave only {chars} characters (fewer than {RENDERED_MIN_CHARS}): a placeholder, not the document"
+            ),
         }
     }
 }
@@ -81,6 +108,11 @@ pub fn judge(text: &str, previous_chars: Option<usize>) -> Option<Suspicion> {
         if let Some(phrase) = ERROR_PAGE_PHRASES.iter().find(|p| folded.contains(**p)) {
             return Some(Suspicion::ErrorPage { phrase });
         }
+        if text.len() <= PLACEHOLDER_MAX_CHARS
+            && let Some(phrase) = PLACEHOLDER_PHRASES.iter().find(|p| folded.contains(**p))
+        {
+            return Some(Suspicion::Placeholder { phrase });
+        }
     }
     match previous_chars {
         Some(previous) if (chars as f64) < previous as f64 * COLLAPSE_RATIO => {
@@ -88,6 +120,14 @@ pub fn judge(text: &str, previous_chars: Option<usize>) -> Option<Suspicion> {
         }
         _ => None,
     }
+}
+
+/// Judges the text of a rendered page: as [`judge`], and too short to be a document is suspect.
+pub fn judge_rendered(text: &str, previous_chars: Option<usize>) -> Option<Suspicion> {
+    judge(text, previous_chars).or_else(|| {
+        let chars = significant_chars(text);
+        (chars < RENDERED_MIN_CHARS).then_some(Suspicion::TooShort { chars })
+    })
 }
 
 /// Characters that count for the collapse rule (whitespace ignored).
@@ -115,6 +155,22 @@ mod tests {
     fn a_long_document_mentioning_an_error_phrase_is_not_suspect() {
         let long = format!("If you see Page Not Found, contact us. {}", "Terms apply. ".repeat(400));
         assert_eq!(judge(&long, Some(long.len())), None);
+    }
+
+    #[test]
+    fn a_loading_placeholder_is_suspect_and_a_long_text_mentioning_loading_is_not() {
+        assert_eq!(judge("Terms of Use\n\nLoading…", None), Some(Suspicion::Placeholder { phrase: "loading…" }));
+        assert_eq!(judge("Loading...", None), Some(Suspicion::Placeholder { phrase: "loading..." }));
+        let long = format!("Loading... of cargo is covered below. {}", "Terms apply. ".repeat(100));
+        assert_eq!(judge(&long, None), None);
+    }
+
+    #[test]
+    fn a_short_rendered_text_is_suspect_where_a_static_one_is_not() {
+        let shell = "Terms of Use\n\nSign in";
+        assert_eq!(judge(shell, None), None);
+        assert_eq!(judge_rendered(shell, None), Some(Suspicion::TooShort { chars: 16 }));
+        assert_eq!(judge_rendered(&"Terms apply to you. ".repeat(20), None), None);
     }
 
     #[test]

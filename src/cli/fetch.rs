@@ -38,14 +38,15 @@ pub async fn run(state: &AppState, args: &FetchArgs, out: &mut dyn Write) -> any
         let report = capture_document(&state.pool, &state.fetcher, doc, state.config.alert_batch()).await?;
         writeln!(
             out,
-            "[{}/{}] {}/{}: {} ({}) in {} ms",
+            "[{}/{}] {}/{}: {} ({}) in {} ms{}",
             i + 1,
             documents.len(),
             report.platform,
             report.document,
             report.outcome.as_str(),
             report.detail,
-            report.duration.as_millis()
+            report.duration.as_millis(),
+            if report.rendered { ", rendered in the browser" } else { "" }
         )?;
         reports.push(report);
     }
@@ -53,14 +54,22 @@ pub async fn run(state: &AppState, args: &FetchArgs, out: &mut dyn Write) -> any
     Ok(reports)
 }
 
-/// The summary table: one row per document, then the counts per outcome.
+/// The summary table: one row per document (how it was fetched and how long it took), then
+/// the counts per outcome.
 pub fn write_summary(reports: &[CaptureReport], out: &mut dyn Write) -> std::io::Result<()> {
     let width = reports.iter().map(|r| r.platform.len() + r.document.len() + 1).max().unwrap_or(8).max(8);
     writeln!(out)?;
-    writeln!(out, "{:<width$}  {:<12}  detail", "document", "outcome")?;
+    writeln!(out, "{:<width$}  {:<12}  {:<8}  {:>8}  detail", "document", "outcome", "fetched", "time")?;
     for r in reports {
         let name = format!("{}/{}", r.platform, r.document);
-        writeln!(out, "{name:<width$}  {:<12}  {}", r.outcome.as_str(), r.detail)?;
+        let how = if r.rendered { "rendered" } else { "http" };
+        let ms = format!("{} ms", r.duration.as_millis());
+        writeln!(out, "{name:<width$}  {:<12}  {how:<8}  {ms:>8}  {}", r.outcome.as_str(), r.detail)?;
+    }
+    let rendered: Vec<&CaptureReport> = reports.iter().filter(|r| r.rendered).collect();
+    if !rendered.is_empty() {
+        let total: std::time::Duration = rendered.iter().map(|r| r.duration).sum();
+        writeln!(out, "\n{} rendered in the headless browser, {} ms in all", rendered.len(), total.as_millis())?;
     }
     let count = |o: Outcome| reports.iter().filter(|r| r.outcome == o).count();
     writeln!(

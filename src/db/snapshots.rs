@@ -12,13 +12,15 @@ pub struct NewSnapshot<'a> {
     pub body: &'a [u8],
     pub sha256: &'a str,
     pub fetched_at: DateTime<Utc>,
+    /// The DOM of a page rendered by the headless browser, not the bytes the server sent.
+    pub rendered: bool,
 }
 
 /// Stores a snapshot and returns its id.
 pub async fn insert_snapshot(conn: &mut PgConnection, s: &NewSnapshot<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "insert into snapshots (document_id, url, status, content_type, headers, body, sha256, size, fetched_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning snapshot_id",
+        "insert into snapshots (document_id, url, status, content_type, headers, body, sha256, size, fetched_at, rendered)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning snapshot_id",
     )
     .bind(s.document_id)
     .bind(s.url)
@@ -29,6 +31,7 @@ pub async fn insert_snapshot(conn: &mut PgConnection, s: &NewSnapshot<'_>) -> Re
     .bind(s.sha256)
     .bind(i32::try_from(s.body.len()).unwrap_or(i32::MAX))
     .bind(s.fetched_at)
+    .bind(s.rendered)
     .fetch_one(conn)
     .await
 }

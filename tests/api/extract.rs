@@ -12,7 +12,7 @@ use crate::support::corpus_dir;
 const MIN_SIMILARITY: f32 = 0.95;
 
 /// Snapshots no declaration can match, with the reason (from the corpus's KNOWN-GAPS.md).
-const SKIPPED: &[(&str, &str)] = &[
+pub const SKIPPED: &[(&str, &str)] = &[
     (
         "perplexity/terms-of-service/2026-08-15T10-34-06Z",
         "the page stopped being built with Framer: `[data-framer-name=Post]` matches nothing",
@@ -32,13 +32,13 @@ const MISSING_HISTORY: &[(&str, &str, &str)] = &[
     ("mistral-ai", "2024-03-19T00:00:00Z", ".markdown"),
 ];
 
-struct Snapshot {
+pub struct Snapshot {
     /// `<service>/<terms-type>/<date>` (no extension).
-    key: String,
-    service: String,
-    terms_slug: String,
-    date: DateTime<Utc>,
-    path: PathBuf,
+    pub key: String,
+    pub service: String,
+    pub terms_slug: String,
+    pub date: DateTime<Utc>,
+    pub path: PathBuf,
 }
 
 fn parse_date(stem: &str) -> DateTime<Utc> {
@@ -56,7 +56,7 @@ fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     paths
 }
 
-fn snapshots() -> Vec<Snapshot> {
+pub fn snapshots() -> Vec<Snapshot> {
     let mut found = Vec::new();
     for service_dir in sorted_entries(&corpus_dir().join("snapshots")) {
         for terms_dir in sorted_entries(&service_dir) {
@@ -77,7 +77,7 @@ fn snapshots() -> Vec<Snapshot> {
 }
 
 /// The page declaration valid on the snapshot's date (history, then the known corrections).
-fn source_for(snapshot: &Snapshot) -> SourceDocument {
+pub fn source_for(snapshot: &Snapshot) -> SourceDocument {
     let declarations = corpus_dir().join("declarations");
     let read = |name: String| std::fs::read_to_string(declarations.join(name));
     let current = Declaration::parse(&read(format!("{}.json", snapshot.service)).unwrap())

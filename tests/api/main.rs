@@ -36,6 +36,7 @@ mod mail_sink;
 mod pages;
 mod public_browser;
 mod rediff;
+mod render;
 mod resilience;
 mod scale;
 mod site;

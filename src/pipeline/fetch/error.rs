@@ -56,6 +56,22 @@ pub enum FetchError {
     /// The HTTP client could not be built (start-up configuration).
     #[error("HTTP client set-up failed: {0}")]
     Setup(String),
+    /// The page needs its scripts run and no browser is installed.
+    #[error(
+        "this page is built by scripts and needs a browser, but {0}: install chromium (Debian: apt-get install chromium) or set CHROMIUM_PATH"
+    )]
+    NoBrowser(String),
+    /// The headless browser crashed, hung or broke the protocol; it is restarted for the next capture.
+    #[error("the headless browser failed: {0}")]
+    Browser(String),
+    /// A rendered page did not settle (selectors present, network idle) within the time limit.
+    #[error("the page did not settle within {after:?}: {waiting_for}")]
+    NotSettled {
+        /// The time limit.
+        after: Duration,
+        /// What was still missing when it ran out.
+        waiting_for: String,
+    },
 }
 
 impl FetchError {
@@ -72,6 +88,9 @@ impl FetchError {
             Self::Status { .. } => "http-status",
             Self::Protocol(_) => "protocol",
             Self::Setup(_) => "setup",
+            Self::NoBrowser(_) => "no-browser",
+            Self::Browser(_) => "browser",
+            Self::NotSettled { .. } => "not-settled",
         }
     }
 
@@ -86,7 +105,7 @@ impl FetchError {
     /// Whether trying again later may succeed (5xx, 429, connection failures, timeouts).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Connect(_) | Self::Timeout { .. } | Self::Protocol(_) => true,
+            Self::Connect(_) | Self::Timeout { .. } | Self::Protocol(_) | Self::Browser(_) => true,
             Self::Status { status } => *status == 429 || *status >= 500,
             _ => false,
         }

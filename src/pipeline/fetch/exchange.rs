@@ -72,7 +72,10 @@ impl Fetcher {
     async fn send(&self, url: &Url, validators: &Validators) -> Result<(Response, Instant), FetchError> {
         let config = &self.inner.config;
         let host = checked_host(url)?;
-        guard::check_host(url, config.allow_private).map_err(|b| FetchError::Blocked { host: b.host, addr: b.addr })?;
+        if !guard::is_excepted(url, &config.allowed_addrs) {
+            guard::check_host(url, config.allow_private)
+                .map_err(|b| FetchError::Blocked { host: b.host, addr: b.addr })?;
+        }
         self.inner.spacing.wait_turn(&host, config.per_host_spacing).await;
         let mut request = self.inner.client.get(url.clone()).header(header::ACCEPT, ACCEPT);
         if let Some(etag) = &validators.etag {
@@ -117,6 +120,7 @@ impl Fetcher {
             etag,
             last_modified,
             attempts: attempt,
+            rendered: false,
         })
     }
 

@@ -95,6 +95,76 @@ pub fn check_host(url: &Url, allow_private: bool) -> Result<(), BlockedAddress> 
     Ok(())
 }
 
+/// Longest the browser's guard waits for a name to resolve; the paused request waits as long.
+const RESOLVE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The address policy of the headless browser, which connects by itself: every address a
+/// request's host resolves to must be public, unless private addresses are allowed or that exact
+/// address and port is listed as an exception (a test's loopback site, an intranet server).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AddressPolicy {
+    /// Let private, loopback and link-local addresses through (`FETCH_ALLOW_PRIVATE`).
+    pub allow_private: bool,
+    /// Non-public addresses allowed all the same, address and port both matching.
+    pub exceptions: Vec<SocketAddr>,
+}
+
+/// Why the browser may not make a request.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// Not an http(s) URL.
+    #[error("the scheme {0:?} is not fetched")]
+    Scheme(String),
+    /// The URL has no host, or the host does not resolve.
+    #[error("the host cannot be resolved: {0}")]
+    Unresolved(String),
+    /// The host is (or resolves to) a refused address.
+    #[error(transparent)]
+    Blocked(#[from] BlockedAddress),
+}
+
+impl AddressPolicy {
+    /// Whether a connection to `addr` is allowed.
+    pub fn permits(&self, addr: SocketAddr) -> bool {
+        self.allow_private || !is_forbidden(addr.ip()) || self.exceptions.contains(&addr)
+    }
+
+    /// Checks an http(s) URL: resolves its host and refuses it when any answer is refused.
+    pub async fn check_url(&self, url: &Url) -> Result<(), Refusal> {
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(Refusal::Scheme(url.scheme().to_owned()));
+        }
+        let host = url.host_str().ok_or_else(|| Refusal::Unresolved("no host".to_owned()))?;
+        let port = url.port_or_known_default().unwrap_or(80);
+        let found: Vec<SocketAddr> = match url.host() {
+            Some(Host::Ipv4(v4)) => vec![SocketAddr::new(IpAddr::V4(v4), port)],
+            Some(Host::Ipv6(v6)) => vec![SocketAddr::new(IpAddr::V6(v6), port)],
+            _ => tokio::time::timeout(RESOLVE_TIMEOUT, tokio::net::lookup_host((host, port)))
+                .await
+                .map_err(|_| Refusal::Unresolved(format!("{host}: no answer within {RESOLVE_TIMEOUT:?}")))?
+                .map_err(|e| Refusal::Unresolved(format!("{host}: {e}")))?
+                .collect(),
+        };
+        if found.is_empty() {
+            return Err(Refusal::Unresolved(format!("{host}: no address")));
+        }
+        match found.into_iter().find(|a| !self.permits(*a)) {
+            Some(bad) => Err(BlockedAddress { host: host.to_owned(), addr: bad.ip() }.into()),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Whether an IP-literal URL names one of the `exceptions` exactly (address and port).
+pub fn is_excepted(url: &Url, exceptions: &[SocketAddr]) -> bool {
+    let ip = match url.host() {
+        Some(Host::Ipv4(v4)) => IpAddr::V4(v4),
+        Some(Host::Ipv6(v6)) => IpAddr::V6(v6),
+        Some(Host::Domain(_)) | None => return false,
+    };
+    url.port_or_known_default().is_some_and(|port| exceptions.contains(&SocketAddr::new(ip, port)))
+}
+
 /// A DNS resolver (the system's, via `getaddrinfo`) that refuses any answer holding a
 /// forbidden address, unless private addresses are allowed.
 #[derive(Debug, Clone, Copy)]
@@ -167,6 +237,22 @@ mod tests {
             let ip: IpAddr = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(is_forbidden(ip), *forbidden, "{text}");
         }
+    }
+
+    #[tokio::test]
+    async fn the_browser_policy_allows_listed_exceptions_and_refuses_their_neighbours() {
+        let site: SocketAddr = "127.0.0.1:4321".parse().unwrap();
+        let policy = AddressPolicy { allow_private: false, exceptions: vec![site] };
+        let check = |u: &str| {
+            let (policy, url) = (policy.clone(), Url::parse(u).unwrap());
+            async move { policy.check_url(&url).await }
+        };
+        assert_eq!(check("http://127.0.0.1:4321/terms").await, Ok(()));
+        assert!(matches!(check("http://127.0.0.1:4322/x").await, Err(Refusal::Blocked(_))));
+        assert!(matches!(check("http://127.0.0.2:4321/x").await, Err(Refusal::Blocked(_))));
+        assert!(matches!(check("http://169.254.169.254/latest").await, Err(Refusal::Blocked(_))));
+        assert!(matches!(check("file:///etc/passwd").await, Err(Refusal::Scheme(_))));
+        assert!(AddressPolicy { allow_private: true, exceptions: vec![] }.permits("10.0.0.1:80".parse().unwrap()));
     }
 
     #[test]

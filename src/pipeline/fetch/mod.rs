@@ -1,14 +1,18 @@
 //! The polite, safe fetcher: one user agent, conditional GET, timeouts, a body cap, bounded
 //! redirects, retries with backoff (honouring `Retry-After`), per-host spacing, charset decoding
-//! and an address guard against private and loopback targets. HTTP only; no database.
+//! and an address guard against private and loopback targets. Pages built by scripts are
+//! rendered in headless Chromium (`render`), every browser request passing the same guard.
+//! No database.
 
 pub mod charset;
 mod error;
 mod exchange;
 pub mod guard;
+pub mod render;
 mod retry;
 mod spacing;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,6 +20,7 @@ use url::Url;
 
 pub use error::FetchError;
 use guard::GuardedResolver;
+pub use render::{RenderConfig, Renderer};
 use spacing::HostSpacing;
 
 /// Limits and manners of a [`Fetcher`].
@@ -41,6 +46,13 @@ pub struct FetchConfig {
     pub per_host_spacing: Duration,
     /// Allow private, loopback and link-local addresses (tests, intranets). Off by default.
     pub allow_private: bool,
+    /// Non-public addresses allowed all the same when `allow_private` is off, address and port
+    /// both matching: a test's loopback site, one intranet server. The browser checks every
+    /// request against them; the HTTP path honours them for IP-literal URLs (a name resolving
+    /// to a non-public address is still refused).
+    pub allowed_addrs: Vec<SocketAddr>,
+    /// The headless browser for pages built by scripts.
+    pub render: RenderConfig,
 }
 
 impl FetchConfig {
@@ -59,6 +71,8 @@ impl FetchConfig {
             max_retry_after: Duration::from_secs(60),
             per_host_spacing: Duration::from_secs(1),
             allow_private: false,
+            allowed_addrs: Vec::new(),
+            render: RenderConfig::default(),
         }
     }
 }
@@ -115,6 +129,9 @@ pub struct Page {
     pub last_modified: Option<String>,
     /// Attempts it took.
     pub attempts: u32,
+    /// Whether this is a page rendered by the headless browser (its DOM after scripts ran)
+    /// rather than the bytes the server sent.
+    pub rendered: bool,
 }
 
 /// Installs ring as rustls' process-wide crypto provider; reqwest's TLS needs one before a
@@ -136,6 +153,7 @@ struct Inner {
     client: reqwest::Client,
     config: FetchConfig,
     spacing: HostSpacing,
+    renderer: Renderer,
 }
 
 impl Fetcher {
@@ -152,13 +170,24 @@ impl Fetcher {
             .dns_resolver(GuardedResolver { allow_private: config.allow_private })
             .build()
             .map_err(|e| FetchError::Setup(e.to_string()))?;
-        let inner = Inner { client, config, spacing: HostSpacing::default() };
+        let renderer = Renderer::new(config.render.clone());
+        let inner = Inner { client, config, spacing: HostSpacing::default(), renderer };
         Ok(Fetcher { inner: Arc::new(inner) })
     }
 
     /// The configuration this fetcher was built with.
     pub fn config(&self) -> &FetchConfig {
         &self.inner.config
+    }
+
+    /// The headless browser of this fetcher (one per process: clones share it).
+    pub fn renderer(&self) -> &Renderer {
+        &self.inner.renderer
+    }
+
+    /// Waits until `host` may be contacted again (per-host spacing, shared with `render`).
+    pub(crate) async fn wait_turn(&self, host: &str) {
+        self.inner.spacing.wait_turn(host, self.inner.config.per_host_spacing).await;
     }
 
     /// Fetches `url`, conditionally when `validators` hold anything, retrying 5xx, 429,

@@ -50,3 +50,21 @@ async fn an_ipv4_mapped_ipv6_loopback_literal_is_refused_before_any_request() {
     assert_eq!(err.kind(), "blocked", "{err}");
     assert_eq!(site.hits("/tos"), 0);
 }
+
+#[tokio::test]
+async fn an_excepted_loopback_address_and_port_is_fetched_and_its_neighbours_are_not() {
+    let site = TestSite::start().await;
+    let other = TestSite::start().await;
+    site.set("/tos", Behaviour::html("terms"));
+    other.set("/tos", Behaviour::html("secret"));
+    let mut config = config();
+    config.allow_private = false;
+    config.allowed_addrs = vec![site.addr()];
+
+    let allowed = fetch(config.clone(), &site.url("/tos")).await;
+    let refused = error(fetch(config, &other.url("/tos")).await);
+
+    assert!(matches!(allowed, Ok(clausewatch::pipeline::fetch::FetchOutcome::Fetched(_))), "{allowed:?}");
+    assert_eq!(refused.kind(), "blocked", "{refused}");
+    assert_eq!(other.hits("/tos"), 0);
+}
