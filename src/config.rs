@@ -40,6 +40,9 @@ pub struct Config {
     /// Seconds without a rendered capture after which the browser process is closed.
     #[arg(long, env = "BROWSER_IDLE_SECS", default_value_t = 300)]
     pub browser_idle_secs: u64,
+    /// Days a document may fail or stay suspect before operators are mailed (once per spell).
+    #[arg(long, env = "CAPTURE_ALERT_DAYS", default_value_t = 2)]
+    pub capture_alert_days: u32,
     /// How many background workers run in this process.
     #[arg(long, env = "WORKERS", default_value_t = 2)]
     pub workers: usize,

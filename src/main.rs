@@ -55,7 +55,7 @@ enum Command {
     Reanalyse(cli::reanalyse::ReanalyseArgs),
     /// Change an organisation's plan without a card (`plan set EMAIL_OR_ORG PLAN [--until DATE]`).
     Plan(cli::plan::PlanArgs),
-    /// Grant or revoke operator rights (the `/admin/plans` page).
+    /// Grant or revoke operator rights (the `/admin/…` pages: plans, captures, analysis review).
     Admin(cli::admin::AdminArgs),
     /// The mail outbox: `mail status`, `mail retry --dead`.
     Mail(cli::mail::MailArgs),

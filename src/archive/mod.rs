@@ -4,6 +4,7 @@ pub mod capture;
 pub mod catalog_sync;
 pub mod changes;
 pub mod compare;
+pub mod health;
 pub mod import;
 pub mod reanalyse;
 pub mod severity;

@@ -3,7 +3,7 @@ use std::io::Write;
 
 use anyhow::bail;
 
-use crate::archive::{CaptureReport, capture_document, catalog_sync::sync_catalog};
+use crate::archive::{CaptureReport, capture_document, catalog_sync::sync_catalog, health::tell_operators_if_failing};
 use crate::db::{self, fetch_events::Outcome};
 use crate::startup::AppState;
 
@@ -36,6 +36,9 @@ pub async fn run(state: &AppState, args: &FetchArgs, out: &mut dyn Write) -> any
     let mut reports = Vec::with_capacity(documents.len());
     for (i, doc) in documents.iter().enumerate() {
         let report = capture_document(&state.pool, &state.fetcher, doc, state.config.alert_batch()).await?;
+        if report.outcome.is_bad() {
+            tell_operators_if_failing(&state.pool, doc.document_id, &state.config).await?;
+        }
         writeln!(
             out,
             "[{}/{}] {}/{}: {} ({}) in {} ms{}",

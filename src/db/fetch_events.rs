@@ -23,6 +23,11 @@ impl Outcome {
             Outcome::Failed => "failed",
         }
     }
+
+    /// A capture that stored nothing: failed, or suspect.
+    pub fn is_bad(self) -> bool {
+        matches!(self, Outcome::Suspect | Outcome::Failed)
+    }
 }
 
 /// A fetch event to store.

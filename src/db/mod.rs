@@ -10,6 +10,7 @@ macro_rules! change_severity {
 }
 
 pub mod analyses;
+pub mod capture_health;
 pub mod chrome;
 pub mod documents;
 pub mod export;

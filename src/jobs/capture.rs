@@ -26,5 +26,8 @@ pub async fn run(ctx: &JobContext, payload: &serde_json::Value) -> anyhow::Resul
     drop(conn);
     let report = capture_document(&ctx.pool, &ctx.fetcher, &doc, ctx.config.alert_batch()).await?;
     tracing::info!(outcome = report.outcome.as_str(), detail = %report.detail, "captured");
+    if report.outcome.is_bad() {
+        crate::archive::health::tell_operators_if_failing(&ctx.pool, doc.document_id, &ctx.config).await?;
+    }
     Ok(())
 }

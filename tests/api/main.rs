@@ -10,6 +10,7 @@ mod api_v1;
 mod archive;
 mod audit_export;
 mod browser;
+mod captures;
 mod catalog;
 mod change_signal;
 mod classify;

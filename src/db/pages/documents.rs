@@ -74,6 +74,8 @@ pub struct EvidenceRow {
     pub snapshot_sha256: Option<String>,
     pub snapshot_url: Option<String>,
     pub fetched_at: Option<DateTime<Utc>>,
+    /// The snapshot is the page the headless browser rendered, not the bytes the server sent.
+    pub snapshot_rendered: Option<bool>,
 }
 
 macro_rules! select_evidence {
@@ -85,7 +87,8 @@ macro_rules! select_evidence {
             " as text, v.sha256, v.captured_at, v.origin,
                 coalesce((select max(w.verified_at) from verifications w where w.version_id = v.version_id),
                          v.captured_at) as last_verified_at,
-                s.sha256 as snapshot_sha256, s.url as snapshot_url, s.fetched_at
+                s.sha256 as snapshot_sha256, s.url as snapshot_url, s.fetched_at,
+                s.rendered as snapshot_rendered
              from versions v
              join documents d on d.document_id = v.document_id
              join platforms p on p.platform_id = d.platform_id

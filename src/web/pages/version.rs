@@ -15,6 +15,8 @@ pub struct SnapshotEvidence {
     pub sha256: String,
     pub url: String,
     pub fetched_at: String,
+    /// Rendered by the headless browser: the page builds its text with scripts.
+    pub rendered: bool,
 }
 
 /// What proves a version: when it was captured and verified, and the hashes.
@@ -34,6 +36,7 @@ impl Evidence {
             sha256,
             url: row.snapshot_url.unwrap_or_default(),
             fetched_at: row.fetched_at.map(datetime).unwrap_or_default(),
+            rendered: row.snapshot_rendered.unwrap_or(false),
         });
         let origin_note = if row.origin == "import" {
             "Imported from Open Terms Archive history; the raw page is not kept here."
