@@ -1,5 +1,6 @@
 //! Who is asking: `CurrentUser` (logged in), `MaybeUser`, `CurrentOrg` (the tenant every
-//! tenant-owned query is scoped to), `AdminUser` and `ClientIp`. Tenancy goes through
+//! tenant-owned query is scoped to), `AdminUser`, `View` (what the shared pages show them) and
+//! `ClientIp`. Tenancy goes through
 //! `CurrentOrg` only: it proves a membership before any handler sees an `OrgId`.
 use std::net::SocketAddr;
 
@@ -79,6 +80,52 @@ impl CurrentOrg {
 /// A logged-in operator (`users.is_admin`).
 #[derive(Debug, Clone)]
 pub struct AdminUser(pub CurrentUser);
+
+/// What a visitor may see on the shared pages. Everyone of one view sees the same page, so one
+/// cached render serves them all (`page_cache`): visitors and Free or Watcher members share the
+/// public view, and no view holds anything of one user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct View {
+    /// The Professional plan's full compliance analysis.
+    pub full_analysis: bool,
+    /// Operators' links (review an analysis).
+    pub operator: bool,
+}
+
+impl View {
+    /// What visitors see.
+    pub const PUBLIC: View = View { full_analysis: false, operator: false };
+
+    /// The view of a signed-in member (of their organisation's plan in force), or the public one.
+    pub fn of(org: Option<&CurrentOrg>) -> View {
+        org.map_or(View::PUBLIC, |org| View { full_analysis: org.plan.full_analysis(), operator: org.user.is_admin })
+    }
+
+    /// What the cache puts before a page's address: nothing for the public view, so signed-in
+    /// members on it are served the pages stored for visitors.
+    pub fn key_prefix(self) -> &'static str {
+        match (self.full_analysis, self.operator) {
+            (false, false) => "",
+            (true, false) => "professional ",
+            (false, true) => "operator ",
+            (true, true) => "professional operator ",
+        }
+    }
+}
+
+/// `page_cache::serve` puts the view in the request; without it (a route outside the public
+/// router) it is read from the session.
+impl FromRequestParts<AppState> for View {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(view) = parts.extensions.get::<View>() {
+            return Ok(*view);
+        }
+        let org = <CurrentOrg as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state).await?;
+        Ok(View::of(org.as_ref()))
+    }
+}
 
 /// The client's address as the server saw it ("unknown" when the server was not given it).
 #[derive(Debug, Clone)]

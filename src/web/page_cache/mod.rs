@@ -1,8 +1,11 @@
 //! HTTP caching of the public pages, the feeds and the JSON API.
 //!
 //! Every answer gets a strong `ETag` (sha256 of the body) and a `Cache-Control`; a matching
-//! `If-None-Match` gets 304. Answers to visitors without a session are also kept in memory, keyed
-//! by path and query and by a local *generation*. Triggers (migration 0009) notify
+//! `If-None-Match` gets 304. Answers are also kept in memory, keyed by the visitor's *view* (what
+//! their plan and rights let them see: `extract::View`, the same for all of a class and nothing
+//! of one user), by path and query, and by a local *generation*. Visitors and Free or Watcher
+//! members share the public view, so they are served the same stored page; a signed-in
+//! member's view is remembered per session (`viewers`). Triggers (migration 0009) notify
 //! `clausewatch_content_changed` when a transaction that changes anything the pages show commits;
 //! each web process listens, and every notification moves its generation, so a stored page is
 //! served until the archive changes, whichever process changed it, and not after (the delay is
@@ -14,6 +17,7 @@
 //! it at once.
 mod request;
 mod serve;
+mod viewers;
 
 pub use serve::serve;
 
@@ -59,9 +63,14 @@ const CHANNEL: &str = "clausewatch_content_changed";
 /// How long the listener waits before connecting again after losing its connection.
 const RECONNECT_AFTER: Duration = Duration::from_secs(1);
 
-/// Anonymous answers by path and query; what a web process keeps between requests.
+/// The channel migration 0018's triggers notify.
+const VIEWERS_CHANNEL: &str = "clausewatch_viewers_changed";
+
+/// Answers by view, path and query; what a web process keeps between requests.
 pub struct PageCache {
     entries: RwLock<Store>,
+    /// The view of each signed-in session.
+    pub viewers: viewers::Viewers,
     rendering: Vec<tokio::sync::Mutex<()>>,
     generation: AtomicI64,
     /// True while the listener is subscribed; only then may stored pages be served.
@@ -72,6 +81,7 @@ impl Default for PageCache {
     fn default() -> Self {
         PageCache {
             entries: RwLock::default(),
+            viewers: viewers::Viewers::default(),
             rendering: (0..STRIPES).map(|_| tokio::sync::Mutex::new(())).collect(),
             generation: AtomicI64::new(0),
             listening: AtomicBool::new(false),
@@ -104,31 +114,39 @@ impl PageCache {
         });
     }
 
-    /// Subscribes, then moves the generation at each notification until the connection drops.
+    /// Subscribes, then moves the generation at each notification of a change to the archive,
+    /// and forgets the sessions' views at each of a change to accounts, until the connection drops.
     async fn follow(&self, pool: &PgPool) -> Result<(), sqlx::Error> {
         let result = async {
             let mut listener = PgListener::connect_with(pool).await?;
-            listener.listen(CHANNEL).await?;
+            listener.listen_all([CHANNEL, VIEWERS_CHANNEL]).await?;
             // Whatever changed while nobody listened: start afresh.
             self.changed();
+            self.viewers.forget_all();
             self.listening.store(true, Ordering::Release);
-            while listener.try_recv().await?.is_some() {
-                self.changed();
+            while let Some(notification) = listener.try_recv().await? {
+                if notification.channel() == VIEWERS_CHANNEL {
+                    self.viewers.forget_all();
+                } else {
+                    self.changed();
+                }
             }
             Ok(())
         }
         .await;
         self.listening.store(false, Ordering::Release);
         self.changed();
+        self.viewers.forget_all();
         result
     }
 
-    fn changed(&self) {
+    /// Starts afresh: every stored page is stale from now on.
+    pub fn changed(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
     /// The generation pages are stored under now; None while not listening.
-    fn generation(&self) -> Option<i64> {
+    pub fn generation(&self) -> Option<i64> {
         self.listening.load(Ordering::Acquire).then(|| self.generation.load(Ordering::Acquire))
     }
 
@@ -168,13 +186,15 @@ impl PageCache {
 /// A request that may write (any method but GET and HEAD) and succeeded (2xx or 3xx) starts this
 /// process's cache afresh once it is answered: a form's change shows at once on the next page this
 /// process serves, not only when the change's notification comes back from Postgres (other
-/// processes still wait for it). A refused request (403 for CSRF, 4xx) changed nothing, so it
+/// processes still wait for it); the same goes for the sessions' views (a logout, a switch of
+/// organisation). A refused request (403 for CSRF, 4xx) changed nothing, so it
 /// flushes nothing: anyone could otherwise empty the cache with one bad POST.
 pub async fn after_writes(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let writes = !matches!(*request.method(), Method::GET | Method::HEAD);
     let response = next.run(request).await;
     if writes && (response.status().is_success() || response.status().is_redirection()) {
         state.page_cache.changed();
+        state.page_cache.viewers.forget_all();
     }
     response
 }

@@ -5,10 +5,11 @@ use tower_sessions::cookie::Cookie;
 /// The session cookie's name (see `accounts::session_layer`): its presence makes an answer private.
 const SESSION_COOKIE: &str = "clausewatch_session";
 
-/// The query parameters of the cached routes that take any (by matched route). A request with
-/// another parameter, or one twice, is answered but not stored: made-up queries cannot fill the
-/// store, and the key stays the exact address the handler read (a normalised key could map two
-/// different answers to one key wherever the normaliser and a handler's parser disagree).
+/// The query parameters of the cached routes that read any (by matched route). A request to one
+/// of them with another parameter, or one twice, is answered but not stored: made-up queries
+/// cannot fill the store, and the key stays the exact address the handler read (a normalised key
+/// could map two different answers to one key wherever the normaliser and a handler's parser
+/// disagree). Every other route reads no query, so its page is the same whatever the query.
 const QUERY_PARAMETERS: &[(&str, &[&str])] = &[
     ("/changes", &["page"]),
     ("/platforms/{platform}/{document}/diff", &["from", "to", "view"]),
@@ -29,9 +30,20 @@ pub fn is_anonymous(headers: &HeaderMap) -> bool {
     })
 }
 
-/// Whether an answer for this route and query may be stored (see `QUERY_PARAMETERS`).
-pub fn storable_query(route: Option<&str>, query: Option<&str>) -> bool {
-    let Some(query) = query else { return true };
+/// The address an answer is stored under (see `QUERY_PARAMETERS`): the path alone for a route
+/// that reads no query, so a cache-busting query is served the stored page; the path and query
+/// for a route that reads its own; None when the answer must not be stored.
+pub fn cache_address(route: Option<&str>, path: &str, query: Option<&str>) -> Option<String> {
+    let Some(query) = query else { return Some(path.to_owned()) };
+    let reads_query = route.is_none_or(|route| QUERY_PARAMETERS.iter().any(|(r, _)| *r == route));
+    if !reads_query {
+        return Some(path.to_owned());
+    }
+    storable_query(route, query).then(|| format!("{path}?{query}"))
+}
+
+/// Whether the query holds only the route's own parameters, once each.
+fn storable_query(route: Option<&str>, query: &str) -> bool {
     let allowed = route.and_then(|route| QUERY_PARAMETERS.iter().find(|(r, _)| *r == route)).map_or(&[][..], |r| r.1);
     let mut seen = Vec::new();
     url::form_urlencoded::parse(query.as_bytes()).all(|(name, _)| {
@@ -75,12 +87,24 @@ mod tests {
 
     #[test]
     fn only_a_routes_own_parameters_once_each_make_a_storable_query() {
-        assert!(storable_query(Some("/platforms/{platform}"), None));
-        assert!(storable_query(Some("/changes"), Some("page=2")));
-        assert!(storable_query(Some("/api/v1/changes"), Some("platform=openai&page=2")));
-        assert!(!storable_query(Some("/platforms/{platform}"), Some("junk=1")));
-        assert!(!storable_query(Some("/changes"), Some("page=2&junk=1")));
-        assert!(!storable_query(Some("/changes"), Some("page=2&page=3")));
-        assert!(!storable_query(None, Some("page=2")));
+        let address = |route, query| cache_address(route, "/p", query);
+        assert_eq!(address(Some("/platforms/{platform}"), None).as_deref(), Some("/p"));
+        assert_eq!(address(Some("/changes"), Some("page=2")).as_deref(), Some("/p?page=2"));
+        assert_eq!(
+            address(Some("/api/v1/changes"), Some("platform=openai&page=2")).as_deref(),
+            Some("/p?platform=openai&page=2")
+        );
+        assert_eq!(address(Some("/changes"), Some("page=2&junk=1")), None);
+        assert_eq!(address(Some("/changes"), Some("page=2&page=3")), None);
+        assert_eq!(address(None, Some("page=2")), None);
+    }
+
+    #[test]
+    fn a_query_on_a_route_that_reads_none_is_the_page_without_it() {
+        assert_eq!(
+            cache_address(Some("/platforms/{platform}"), "/platforms/xai", Some("junk=1")).as_deref(),
+            Some("/platforms/xai")
+        );
+        assert_eq!(cache_address(Some("/"), "/", Some("utm_source=x&utm_source=y")).as_deref(), Some("/"));
     }
 }

@@ -10,8 +10,9 @@ use axum::{
 };
 use sha2::{Digest, Sha256};
 
-use super::{Entry, request};
+use super::{Entry, request, viewers};
 use crate::startup::AppState;
+use crate::web::extract::View;
 
 /// The largest page the layer reads into memory.
 const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -30,7 +31,7 @@ enum Outcome {
     Stale,
     /// Rendered now and stored.
     Miss,
-    /// Rendered now and not stored (a signed-in visitor, a query the route does not read, or not listening).
+    /// Rendered now and not stored (a query the route does not read, a new session, or not listening).
     Bypass,
 }
 
@@ -62,12 +63,16 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     }
     let anonymous = request::is_anonymous(request.headers());
     let route = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
-    let storable = anonymous && request::storable_query(route, request.uri().query());
+    let stored_as = request::cache_address(route, request.uri().path(), request.uri().query());
+    let generation = state.page_cache.generation();
+    let (view, request) =
+        if anonymous { (View::PUBLIC, request) } else { viewers::view_of(&state, request, generation.is_some()).await };
+    let address = stored_as.clone().unwrap_or_else(|| request.uri().to_string());
     let ask = Ask {
-        key: request.uri().path_and_query().map_or_else(|| request.uri().path().to_owned(), |p| p.to_string()),
+        key: format!("{}{address}", view.key_prefix()),
         anonymous,
         if_none_match: request.headers().get(header::IF_NONE_MATCH).cloned(),
-        generation: if storable { state.page_cache.generation() } else { None },
+        generation: generation.filter(|_| stored_as.is_some()),
     };
     let cache = &state.page_cache;
     let current =
