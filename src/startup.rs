@@ -21,6 +21,8 @@ pub struct AppState {
     pub mailer: Mailer,
     /// Public pages by path, valid for one content generation (`web::page_cache`).
     pub page_cache: Arc<web::page_cache::PageCache>,
+    /// Every platform's current provisions, for "similar wording on other platforms".
+    pub peer_index: Arc<web::pages::peers::PeerIndex>,
 }
 
 impl AppState {
@@ -40,7 +42,14 @@ impl AppState {
                 "SECRET_KEY is not set: unsubscribe links use a random key and break on restart; set it in production"
             );
         }
-        Ok(AppState { pool, fetcher, config: Arc::new(config), mailer, page_cache: Arc::default() })
+        Ok(AppState {
+            pool,
+            fetcher,
+            config: Arc::new(config),
+            mailer,
+            page_cache: Arc::default(),
+            peer_index: Arc::default(),
+        })
     }
 
     /// What background jobs need.

@@ -11,7 +11,7 @@ pub mod guard;
 mod health;
 mod metrics;
 pub mod page_cache;
-mod pages;
+pub mod pages;
 pub mod server;
 pub mod session_store;
 pub mod svg;

@@ -129,13 +129,18 @@ fn escape(text: &str) -> String {
 /// The web app over `pool`, served on a random loopback port; returns its base URL
 /// (`http://127.0.0.1:PORT`). The server runs until the test's runtime ends.
 pub async fn spawn_web(pool: PgPool) -> String {
+    spawn_web_with_state(pool).await.0
+}
+
+/// `spawn_web`, with the server's state (its page cache).
+pub async fn spawn_web_with_state(pool: PgPool) -> (String, AppState) {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
     let addr = listener.local_addr().expect("the bound address");
     let mut config = test_config(&std::env::temp_dir());
     config.base_url = format!("http://{addr}/").parse().expect("a URL");
     let state = AppState::from_pool(pool, config).expect("the app state builds");
-    let app = clausewatch::web::router(state);
+    let app = clausewatch::web::router(state.clone());
     tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{addr}")
+    (format!("http://{addr}"), state)
 }

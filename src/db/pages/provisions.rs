@@ -87,48 +87,38 @@ pub async fn lineage_changes(conn: &mut PgConnection, lineage_id: i64) -> Result
     .await
 }
 
-/// Another platform's current provision on a topic.
+/// A current provision of an enabled platform with its topics, most confident first: what
+/// provision pages compare their text with ("similar wording on other platforms").
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct PeerProvisionRow {
+pub struct CurrentProvisionRow {
+    pub platform_id: i64,
     pub platform_slug: String,
     pub platform_name: String,
     pub document_slug: String,
     pub terms_type: String,
     pub lineage_id: i64,
-    pub title: Option<String>,
     pub text: String,
-    pub topic: String,
-    pub confidence: f32,
+    pub topics: Vec<String>,
+    pub confidences: Vec<f32>,
 }
 
-/// The current provisions of platforms other than `platform_id` on any of `topics` (at most
-/// `limit`, most confident first): the candidates for "how other platforms handle this".
-pub async fn peer_candidates(
-    conn: &mut PgConnection,
-    topics: &[String],
-    platform_id: i64,
-    limit: i64,
-) -> Result<Vec<PeerProvisionRow>, sqlx::Error> {
+/// Every current provision of an enabled platform that has a topic.
+pub async fn current_provisions_with_topics(conn: &mut PgConnection) -> Result<Vec<CurrentProvisionRow>, sqlx::Error> {
     sqlx::query_as(with_current_versions!(
-        "select p.slug as platform_slug, p.name as platform_name, d.slug as document_slug, d.terms_type,
-             pr.lineage_id, pr.title, pr.text, pt.topic, pt.confidence
+        "select p.platform_id, p.slug as platform_slug, p.name as platform_name, d.slug as document_slug,
+             d.terms_type, pr.lineage_id, pr.text,
+             array_agg(pt.topic order by pt.confidence desc, pt.topic) as topics,
+             array_agg(pt.confidence order by pt.confidence desc, pt.topic) as confidences
          from current_versions cv
          join versions v on v.version_id = cv.version_id
          join documents d on d.document_id = v.document_id
          join platforms p on p.platform_id = d.platform_id
          join provisions pr on pr.version_id = cv.version_id
-         -- From the current provisions to their topics, not from a topic's whole history: a
-         -- topic's rows over every version outnumber the current ones fifteen to one.
-         cross join lateral (
-             select pt.topic, pt.confidence from provision_topics pt
-             where pt.provision_id = pr.provision_id and pt.topic = any($1)
-             order by pt.confidence desc limit 1) pt
-         where p.platform_id <> $2 and p.enabled
-         limit $3"
+         join provision_topics pt on pt.provision_id = pr.provision_id
+         where p.enabled
+         group by p.platform_id, d.document_id, pr.provision_id
+         order by p.platform_id, d.document_id, pr.provision_id"
     ))
-    .bind(topics)
-    .bind(platform_id)
-    .bind(limit)
     .fetch_all(conn)
     .await
 }

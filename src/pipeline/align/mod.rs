@@ -12,7 +12,7 @@ use std::hash::Hash;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::provision::Provision;
-pub use similarity::word_overlaps;
+pub use similarity::Words;
 use similarity::{TokenBag, similar_enough};
 
 /// Word similarity (0–1, `similar`'s ratio over words) from which two provisions are linked.

@@ -119,12 +119,22 @@ fn ratio_of(shared: usize, total: usize) -> f32 {
     (2.0 * shared as f64 / total as f64) as f32
 }
 
-/// How much `text` shares its words with each of `others`, in any order: twice the shared words
-/// over all of them (0 to 1), in the order of `others`. Cheap enough to rank hundreds of
-/// provisions for one page: `text` is read once.
-pub fn word_overlaps<'a>(text: &str, others: impl IntoIterator<Item = &'a str>) -> Vec<f32> {
-    let mine = sorted_words(text);
-    others.into_iter().map(|other| dice(&mine, &sorted_words(other))).collect()
+/// The words of a text (lower-cased letters and digits, hashed), in any order: read once, then
+/// compared with many others.
+#[derive(Debug, Clone, Default)]
+pub struct Words(Vec<u64>);
+
+impl Words {
+    /// The words of `text`.
+    pub fn of(text: &str) -> Words {
+        Words(sorted_words(text))
+    }
+
+    /// How much two texts share their words, in any order: twice the shared words over all of
+    /// them (0 to 1).
+    pub fn overlap(&self, other: &Words) -> f32 {
+        dice(&self.0, &other.0)
+    }
 }
 
 /// The words of a text (lower-cased letters and digits) as hashes, in order.

@@ -7,6 +7,7 @@ mod diff_view;
 mod document;
 mod facts_view;
 mod home;
+pub mod peers;
 mod platforms;
 pub mod provision;
 mod static_pages;

@@ -9,19 +9,11 @@ use super::document::{document_crumbs, find_document};
 use super::facts_view::{self, Comparison};
 use super::{Block, Crumb, blocks, date, diff_href, document_href, excerpt, topic_href, topic_name};
 use crate::db::pages::facts::topic_facts;
-use crate::db::pages::provisions::{
-    PeerProvisionRow, lineage_changes, lineage_provisions, peer_candidates, provision_topics,
-};
-use crate::pipeline::align::word_overlaps;
+use crate::db::pages::provisions::{lineage_changes, lineage_provisions, provision_topics};
 use crate::pipeline::facts::{Source, schema_of};
 use crate::startup::AppState;
 use crate::web::error::{AppError, PageError, parse_id};
-use crate::web::extract::CurrentOrg;
-
-/// How many other platforms the page quotes.
-const PEERS: usize = 3;
-/// Provisions of other platforms compared with this one, at most.
-const PEER_CANDIDATES: i64 = 2000;
+use crate::web::extract::View;
 
 /// A topic of the provision with the phrases that matched.
 pub struct TopicView {
@@ -90,7 +82,7 @@ fn label(title: Option<&str>, path: &[String], key: &str) -> String {
 #[tracing::instrument(skip_all, fields(platform = %platform, document = %document, lineage = %lineage))]
 pub async fn get(
     State(state): State<AppState>,
-    viewer: Option<CurrentOrg>,
+    view: View,
     Path((platform, document, lineage)): Path<(String, String, String)>,
 ) -> Result<ProvisionPage, PageError> {
     let lineage_id = parse_id(&lineage, "provision")?;
@@ -105,11 +97,8 @@ pub async fn get(
     let source = Source { heading_path: &latest.heading_path, text: &latest.text, terms_type: Some(&doc.terms_type) };
     let analyses =
         provision_analyses(&mut conn, latest.version_id, lineage_id, &topics, &source, &doc.platform_name).await?;
-    let peers = if slugs.is_empty() {
-        Vec::new()
-    } else {
-        most_similar(&latest.text, peer_candidates(&mut conn, &slugs, doc.platform_id, PEER_CANDIDATES).await?)
-    };
+    let candidates = state.peer_index.candidates(&state).await?;
+    let peers = candidates.most_similar(&latest.text, &slugs, doc.platform_id);
     let mut fact_peers = Vec::new();
     for analysis in &analyses {
         let reviewed = &analysis.reviewed;
@@ -143,16 +132,20 @@ pub async fn get(
             .collect(),
         analyses: analyses.iter().map(|a| AnalysisView::new(a, &doc.platform_name)).collect(),
         fact_peers,
-        review_href: viewer.as_ref().filter(|org| org.user.is_admin).map(|_| review_href(lineage_id)),
-        full_analysis: viewer.is_some_and(|org| org.plan.full_analysis()),
+        review_href: view.operator.then(|| review_href(lineage_id)),
+        full_analysis: view.full_analysis,
         peers: peers
             .into_iter()
             .map(|p| PeerView {
-                href: format!("{}/provisions/{}", document_href(&p.platform_slug, &p.document_slug), p.lineage_id),
-                excerpt: excerpt(&p.text, 280),
-                topic: topic_name(&p.topic),
-                platform_name: p.platform_name,
-                document_name: p.terms_type,
+                href: format!(
+                    "{}/provisions/{}",
+                    document_href(&p.row.platform_slug, &p.row.document_slug),
+                    p.row.lineage_id
+                ),
+                excerpt: excerpt(&p.row.text, 280),
+                topic: topic_name(p.topic),
+                platform_name: p.row.platform_name.clone(),
+                document_name: p.row.terms_type.clone(),
             })
             .collect(),
         history: history
@@ -170,63 +163,4 @@ pub async fn get(
         platform_name: doc.platform_name,
         document_name: doc.terms_type,
     })
-}
-
-/// The provisions of other platforms most like `text` in wording, one per platform, most alike
-/// first (shared words, as the aligner counts them).
-fn most_similar(text: &str, candidates: Vec<PeerProvisionRow>) -> Vec<PeerProvisionRow> {
-    let overlaps = word_overlaps(text, candidates.iter().map(|c| c.text.as_str()));
-    let mut scored: Vec<(f32, PeerProvisionRow)> = overlaps.into_iter().zip(candidates).collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.confidence.total_cmp(&a.1.confidence)));
-    let mut seen = Vec::new();
-    scored
-        .into_iter()
-        .filter(|(_, c)| {
-            let first = !seen.contains(&c.platform_slug);
-            if first {
-                seen.push(c.platform_slug.clone());
-            }
-            first
-        })
-        .take(PEERS)
-        .map(|(_, c)| c)
-        .collect()
-}
-
-#[cfg(test)]
-mod peer_tests {
-    use super::*;
-
-    fn row(platform: &str, text: &str, confidence: f32) -> PeerProvisionRow {
-        PeerProvisionRow {
-            platform_slug: platform.into(),
-            platform_name: platform.into(),
-            document_slug: "terms".into(),
-            terms_type: "Terms".into(),
-            lineage_id: 1,
-            title: None,
-            text: text.into(),
-            topic: "ai-training".into(),
-            confidence,
-        }
-    }
-
-    #[test]
-    fn peers_are_the_most_alike_provision_of_each_other_platform() {
-        let text = "We may use your conversations to train our models unless you opt out.";
-        let peers = most_similar(
-            text,
-            vec![
-                row("a", "Payment is due monthly.", 0.9),
-                row("a", "We use your conversations to train models unless you opt out in settings.", 0.5),
-                row("b", "Your content may be used to improve our services.", 0.7),
-                row("c", "We do not train on your conversations.", 0.6),
-                row("d", "Cookies help us remember you.", 0.9),
-            ],
-        );
-        let order: Vec<(&str, &str)> = peers.iter().map(|p| (p.platform_slug.as_str(), &p.text[..12])).collect();
-        assert_eq!(peers.len(), 3);
-        assert_eq!(order[0], ("a", "We use your "), "the alike provision, not the more confident one");
-        assert_eq!(peers[1].platform_slug, "c");
-    }
 }
