@@ -85,20 +85,29 @@ fn only_markup_differs(prev: &str, next: &str) -> bool {
 /// The class of a provision only one version has: metadata when it only states the document's
 /// date ("Updated: January 10, 2024"), else substantive.
 pub fn classify_one_sided(text: &str) -> ChangeClass {
-    if without_date_lines(text).trim().is_empty() { ChangeClass::Metadata } else { ChangeClass::Substantive }
+    // The first line that is not blank or a date line settles it: most provisions are long.
+    if text.lines().all(|line| line.trim().is_empty() || is_date_line(line)) {
+        ChangeClass::Metadata
+    } else {
+        ChangeClass::Substantive
+    }
 }
 
-/// The text without the lines that state its date ("Effective May 1, 2025", "Note: This
-/// policy is effective on October 8, 2025 or …").
+/// Whether a line states the text's date ("Effective May 1, 2025", "Note: This policy is
+/// effective on October 8, 2025 or …").
+fn is_date_line(line: &str) -> bool {
+    // Counted first, as it is cheap: separating glued words below only adds words.
+    if line.split_whitespace().count() > MAX_DATE_LINE_WORDS {
+        return false;
+    }
+    // Extraction glues words across elements: "UpdatedJanuary 10, 2024".
+    let line = GLUED_WORDS.replace_all(line, "$1 $2");
+    DATE.is_match(&line) && DATE_LINE_WORDS.is_match(&line) && line.split_whitespace().count() <= MAX_DATE_LINE_WORDS
+}
+
+/// The text without the lines that state its date.
 fn without_date_lines(text: &str) -> String {
-    let dated = |line: &str| {
-        // Extraction glues words across elements: "UpdatedJanuary 10, 2024".
-        let line = GLUED_WORDS.replace_all(line, "$1 $2");
-        DATE.is_match(&line)
-            && DATE_LINE_WORDS.is_match(&line)
-            && line.split_whitespace().count() <= MAX_DATE_LINE_WORDS
-    };
-    text.lines().filter(|l| !dated(l)).collect::<Vec<_>>().join("\n")
+    text.lines().filter(|l| !is_date_line(l)).collect::<Vec<_>>().join("\n")
 }
 
 /// The text with its leading clause label and the labels of clause references masked.
