@@ -85,6 +85,7 @@ async fn every_public_page_answers_with_its_title_and_landmarks(pool: PgPool) {
         (format!("{doc}/diff?from={from}&to={to}&view=side"), "Xai Privacy Policy: 2025-02-14 → 2025-02-21".to_owned()),
         ("/changes".to_owned(), "All changes".to_owned()),
         ("/pricing".to_owned(), "Pricing".to_owned()),
+        ("/methodology".to_owned(), "How ClauseWatch works".to_owned()),
         ("/topics".to_owned(), "Topics across platforms".to_owned()),
         ("/topics/ai-training".to_owned(), "Training on user content across AI platforms".to_owned()),
     ];
@@ -100,6 +101,34 @@ async fn every_public_page_answers_with_its_title_and_landmarks(pool: PgPool) {
     let (status, css) = get(&base, "/static/style.css").await;
     assert_eq!(status, StatusCode::OK);
     assert!(css.contains("ins"));
+}
+
+const INDEPENDENT: &str =
+    "ClauseWatch is independent: it is not affiliated with, endorsed by or sponsored by any platform it watches.";
+
+#[sqlx::test]
+async fn the_methodology_says_how_documents_are_read_and_analysis_pages_link_to_it_near_the_top(pool: PgPool) {
+    import_fixture(&pool).await;
+    let base = spawn_web(pool.clone()).await;
+
+    let (status, method) = get(&base, "/methodology").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(method.contains(INDEPENDENT), "the FAQ says it");
+    for part in ["SHA-256", "suspect", "substantive", "cross-validation", "written by an editor", "not legal advice"] {
+        assert!(method.contains(part), "{part}");
+    }
+    let schedule = clausewatch::config::Config::from_env().unwrap().fetch_schedule.to_string();
+    assert!(method.contains(&format!("<code>{schedule}</code>")), "this service's own schedule");
+
+    let (document, lineage) = crate::topics::lineage_on(&pool, "midjourney", "liability-limitation").await;
+    let (_, provision) = get(&base, &format!("/platforms/midjourney/{document}/provisions/{lineage}")).await;
+    assert!(provision.contains(INDEPENDENT));
+    let link = provision.find("href=\"/methodology\"").expect("the provision page links to the methodology");
+    let analysis = provision.find("what it means</h2>").expect("an analysis");
+    assert!(link < analysis, "the disclaimer comes before the analysis");
+    let (_, topic) = get(&base, "/topics/liability-limitation").await;
+    let link = topic.find("href=\"/methodology\"").expect("the topic page links to the methodology");
+    assert!(link < topic.find("How the platforms handle this").unwrap_or(usize::MAX));
 }
 
 #[sqlx::test]

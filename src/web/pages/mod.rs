@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::get))
         .route("/pricing", get(static_pages::pricing))
+        .route("/methodology", get(static_pages::methodology))
         .route("/changes", get(changes::get))
         .route("/platforms", get(platforms::list))
         .route("/platforms/{platform}", get(platforms::get))
