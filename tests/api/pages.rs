@@ -107,7 +107,7 @@ const INDEPENDENT: &str =
     "ClauseWatch is independent: it is not affiliated with, endorsed by or sponsored by any platform it watches.";
 
 #[sqlx::test]
-async fn the_methodology_says_how_documents_are_read_and_analysis_pages_link_to_it_near_the_top(pool: PgPool) {
+async fn the_methodology_says_how_documents_are_read_and_pages_link_to_it_and_give_their_as_of_dates(pool: PgPool) {
     import_fixture(&pool).await;
     let base = spawn_web(pool.clone()).await;
 
@@ -123,9 +123,14 @@ async fn the_methodology_says_how_documents_are_read_and_analysis_pages_link_to_
     let (document, lineage) = crate::topics::lineage_on(&pool, "midjourney", "liability-limitation").await;
     let (_, provision) = get(&base, &format!("/platforms/midjourney/{document}/provisions/{lineage}")).await;
     assert!(provision.contains(INDEPENDENT));
+    assert!(provision.contains("This text is of the version captured 20"), "as-of dates on the provision page");
+    assert!(provision.contains(", last verified unchanged 20"));
     let link = provision.find("href=\"/methodology\"").expect("the provision page links to the methodology");
     let analysis = provision.find("what it means</h2>").expect("an analysis");
     assert!(link < analysis, "the disclaimer comes before the analysis");
+    let (_, document_page) = get(&base, &format!("/platforms/midjourney/{document}")).await;
+    let stated = document_page.split("The document states</dt><dd>“").nth(1).expect("the document's own date");
+    assert!(stated.starts_with("Version Effective Date: "), "{}", &stated[..60]);
     let (_, topic) = get(&base, "/topics/liability-limitation").await;
     let link = topic.find("href=\"/methodology\"").expect("the topic page links to the methodology");
     assert!(link < topic.find("How the platforms handle this").unwrap_or(usize::MAX));

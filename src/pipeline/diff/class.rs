@@ -105,6 +105,15 @@ fn is_date_line(line: &str) -> bool {
     DATE.is_match(&line) && DATE_LINE_WORDS.is_match(&line) && line.split_whitespace().count() <= MAX_DATE_LINE_WORDS
 }
 
+/// The first line of a document that states its date ("Last updated: May 1, 2025"), as a reader
+/// would write it: glued words apart, Markdown emphasis and heading marks gone.
+pub fn stated_date(text: &str) -> Option<String> {
+    let line = text.lines().find(|line| is_date_line(line))?;
+    let line = GLUED_WORDS.replace_all(line, "$1 $2");
+    let plain: String = line.chars().filter(|c| !matches!(c, '*' | '_' | '#')).collect();
+    Some(plain.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 /// The text without the lines that state its date.
 fn without_date_lines(text: &str) -> String {
     text.lines().filter(|l| !is_date_line(l)).collect::<Vec<_>>().join("\n")
@@ -161,6 +170,14 @@ fn spelling_form(text: &str) -> impl Iterator<Item = String> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stated_date_is_the_first_date_line_as_a_reader_writes_it() {
+        let text = "# Terms of Use\n\n**Effective:** May 1, 2025\n\nWelcome to our service, updated on June 2, 2025 with more words.";
+        assert_eq!(stated_date(text).as_deref(), Some("Effective: May 1, 2025"));
+        assert_eq!(stated_date("Privacy Policy\nUpdatedJanuary 10, 2024").as_deref(), Some("Updated January 10, 2024"));
+        assert_eq!(stated_date("We may update these terms from time to time."), None);
+    }
 
     #[test]
     fn british_and_american_spelling_is_cosmetic_but_other_words_are_not() {

@@ -17,7 +17,7 @@ use crate::pipeline::segment::segment_pair;
 
 pub use broken::broken;
 pub use chrome::Chrome;
-pub use class::{classify_one_sided, classify_texts};
+pub use class::{classify_one_sided, classify_texts, stated_date};
 pub use many::{diff_many, par_map};
 pub use summary::{Importance, MAX_SUMMARY_CHARS, cut_at_word};
 pub use words::word_diff;

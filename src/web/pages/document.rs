@@ -8,7 +8,7 @@ use sqlx::PgConnection;
 use super::version::Evidence;
 use super::{Block, Crumb, blocks, date, diff_href, document_href, platform_href, topic_name};
 use crate::db::documents::{DocumentRow, document_by_slugs};
-use crate::db::pages::documents::{HistoryRow, document_history, tagged_provisions, version_evidence_only};
+use crate::db::pages::documents::{HistoryRow, document_history, tagged_provisions, version_evidence};
 use crate::startup::AppState;
 use crate::web::error::{AppError, PageError};
 
@@ -81,7 +81,7 @@ pub async fn get(
     let (provisions, evidence) = match history.first() {
         Some(current) => (
             tagged_provisions(&mut conn, current.version_id).await?,
-            version_evidence_only(&mut conn, current.version_id).await?.map(Evidence::from_row),
+            version_evidence(&mut conn, current.version_id).await?.map(Evidence::from_row),
         ),
         None => (Vec::new(), None),
     };

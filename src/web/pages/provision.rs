@@ -7,7 +7,9 @@ use axum::extract::{Path, State};
 use super::analysis_view::{AnalysisView, provision_analyses};
 use super::document::{document_crumbs, find_document};
 use super::facts_view::{self, Comparison};
+use super::version::Evidence;
 use super::{Block, Crumb, blocks, date, diff_href, document_href, excerpt, topic_href, topic_name};
+use crate::db::pages::documents::version_evidence;
 use crate::db::pages::facts::topic_facts;
 use crate::db::pages::provisions::{lineage_changes, lineage_provisions, provision_topics};
 use crate::pipeline::facts::{Source, schema_of};
@@ -67,6 +69,8 @@ pub struct ProvisionPage {
     pub full_analysis: bool,
     /// For operators: where to review the analysis.
     pub review_href: Option<String>,
+    /// The version this text is of: its stated date, capture and last verification.
+    pub evidence: Option<Evidence>,
 }
 
 /// The operators' page that reviews a provision's analysis.
@@ -113,6 +117,7 @@ pub async fn get(
         }
     }
     let history = lineage_changes(&mut conn, lineage_id).await?;
+    let evidence = version_evidence(&mut conn, latest.version_id).await?.map(Evidence::from_row);
     let heading = label(latest.title.as_deref(), &latest.heading_path, &latest.key);
     let base = document_href(&doc.platform_slug, &doc.slug);
     Ok(ProvisionPage {
@@ -133,6 +138,7 @@ pub async fn get(
         analyses: analyses.iter().map(|a| AnalysisView::new(a, &doc.platform_name)).collect(),
         fact_peers,
         review_href: view.operator.then(|| review_href(lineage_id)),
+        evidence,
         full_analysis: view.full_analysis,
         peers: peers
             .into_iter()

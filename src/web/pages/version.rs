@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use super::document::{document_crumbs, find_document};
 use super::{Block, Crumb, blocks, date, datetime};
 use crate::db::pages::documents::{EvidenceRow, version_evidence};
+use crate::pipeline::diff::stated_date;
 use crate::startup::AppState;
 use crate::web::error::{AppError, PageError, parse_id};
 
@@ -27,6 +28,8 @@ pub struct Evidence {
     pub snapshot: Option<SnapshotEvidence>,
     /// Why there is no snapshot, when there is none.
     pub origin_note: String,
+    /// The line where the document states its date ("Last updated: May 1, 2025"), if it does.
+    pub stated: Option<String>,
 }
 
 impl Evidence {
@@ -44,6 +47,7 @@ impl Evidence {
             "The raw response is no longer kept."
         };
         Evidence {
+            stated: stated_date(&row.text),
             captured_at: datetime(row.captured_at),
             last_verified: datetime(row.last_verified_at),
             sha256: row.sha256,
