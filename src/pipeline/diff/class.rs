@@ -14,6 +14,8 @@ static GLUED_LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"(\w)\([^()\s][^()]{1
 /// A line that states when the document took effect or was updated, with a date.
 static DATE_LINE_WORDS: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b(?:effective|updated|last\s+modified|revised|release\s+date)"));
+/// DATE_LINE_WORDS' words anywhere, ASCII only so the search never leaves the fast engine.
+static DATE_WORD: LazyLock<Regex> = LazyLock::new(|| re(r"(?i-u)effective|updated|modified|revised|release"));
 /// A lower-case letter glued to an upper-case one.
 static GLUED_WORDS: LazyLock<Regex> = LazyLock::new(|| re(r"(\p{Ll})(\p{Lu})"));
 /// Longest line, in words, read as a line about the document's date.
@@ -96,8 +98,13 @@ pub fn classify_one_sided(text: &str) -> ChangeClass {
 /// Whether a line states the text's date ("Effective May 1, 2025", "Note: This policy is
 /// effective on October 8, 2025 or …").
 fn is_date_line(line: &str) -> bool {
-    // Counted first, as it is cheap: separating glued words below only adds words.
+    // Cheap tests first (most lines fail them): separating glued words below only adds words,
+    // and every date line has one of DATE_LINE_WORDS' words in it, glued or not.
     if line.split_whitespace().count() > MAX_DATE_LINE_WORDS {
+        return false;
+    }
+    let lower = line.to_ascii_lowercase();
+    if !["effective", "updated", "modified", "revised", "release"].iter().any(|word| lower.contains(word)) {
         return false;
     }
     // Extraction glues words across elements: "UpdatedJanuary 10, 2024".
@@ -108,7 +115,14 @@ fn is_date_line(line: &str) -> bool {
 /// The first line of a document that states its date ("Last updated: May 1, 2025"), as a reader
 /// would write it: glued words apart, Markdown emphasis and heading marks gone.
 pub fn stated_date(text: &str) -> Option<String> {
-    let line = text.lines().find(|line| is_date_line(line))?;
+    // Only the lines with one of the date words are read: a document is long, and this runs on
+    // every page that shows one.
+    let line = DATE_WORD.find_iter(text).find_map(|word| {
+        let start = text[..word.start()].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[word.end()..].find('\n').map_or(text.len(), |i| word.end() + i);
+        let line = &text[start..end];
+        is_date_line(line).then_some(line)
+    })?;
     let line = GLUED_WORDS.replace_all(line, "$1 $2");
     let plain: String = line.chars().filter(|c| !matches!(c, '*' | '_' | '#')).collect();
     Some(plain.split_whitespace().collect::<Vec<_>>().join(" "))
