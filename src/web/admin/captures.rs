@@ -62,7 +62,12 @@ fn view(row: CaptureHealthRow) -> CaptureView {
         let days = (now - since).num_days();
         let captures =
             if row.failed_captures == 1 { "1 capture".to_owned() } else { format!("{} captures", row.failed_captures) };
-        format!("since {} ({days} day{}, {captures})", datetime(since), if days == 1 { "" } else { "s" })
+        let how_long = match days {
+            0 => "under a day".to_owned(),
+            1 => "1 day".to_owned(),
+            n => format!("{n} days"),
+        };
+        format!("since {} ({how_long}, {captures})", datetime(since))
     });
     let outcome = row.last_outcome.clone().unwrap_or_else(|| "not captured yet".to_owned());
     let reason = match (&row.last_error, row.last_http_status) {
