@@ -130,7 +130,27 @@ impl Renderer<'_> {
                 self.pre -= 1;
             }
             _ if BLOCKS.contains(&name) => self.block(node),
-            _ => self.children(node),
+            _ => self.inline_element(node),
+        }
+    }
+
+    /// An inline element written right after another element, whose words would otherwise run
+    /// into that one's ("Effective October 8, 2025" + "Previous Version", "Terms of Service" +
+    /// "Privacy Policy"): a space keeps them apart, as the page's layout (flex gaps, margins) does
+    /// on screen. Only a lower-case letter or digit followed by a capital counts, so a word split
+    /// across elements ("<b>W</b>ord", "Open<span>AI</span>" after text) is left whole.
+    fn inline_element(&mut self, node: NodeRef<'_, Node>) {
+        let start = self.inline.len();
+        let flushes = self.flushes;
+        self.children(node);
+        let after_element = node.prev_sibling().is_some_and(|sibling| sibling.value().is_element());
+        if !after_element || start == 0 || self.pre > 0 || self.flushes != flushes {
+            return;
+        }
+        let before = self.inline[..start].chars().next_back();
+        let first = self.inline[start..].chars().next();
+        if before.is_some_and(|c| c.is_lowercase() || c.is_ascii_digit()) && first.is_some_and(char::is_uppercase) {
+            self.inline.insert(start, ' ');
         }
     }
 

@@ -28,6 +28,18 @@ fn headings_paragraphs_and_line_breaks_are_written_as_markdown() {
 }
 
 #[test]
+fn words_of_adjacent_inline_elements_do_not_run_together() {
+    let text = body(
+        "<header><span>Effective October 8, 2025</span><a href=\"/old\">Previous Version</a></header>\
+         <nav><a href=\"/t\">Terms of Service</a><a href=\"/p\">Privacy Policy</a></nav>",
+    );
+    assert_eq!(text, "Effective October 8, 2025 Previous Version\n\nTerms of Service Privacy Policy\n");
+    // A word split across elements, or a capital after text, stays as written.
+    assert_eq!(body("<p><b>W</b>e agree to Open<span>AI</span> terms</p>"), "**W**e agree to OpenAI terms\n");
+    assert_eq!(body("<p><span>i</span><span>phone</span></p>"), "iphone\n");
+}
+
+#[test]
 fn zero_width_characters_soft_hyphens_and_nbsp_are_cleaned() {
     let text = body("<p>\u{200B}Con\u{00AD}tract&nbsp;&nbsp;terms\u{FEFF} apply&#8203;.</p>");
     assert_eq!(text, "Contract terms apply.\n");
