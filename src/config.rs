@@ -101,6 +101,12 @@ pub struct Config {
     /// process, so links in mail sent before a restart stop working: set it in production.
     #[arg(long, env = "SECRET_KEY", default_value = "")]
     pub secret_key: crate::mail::unsubscribe::SecretKey,
+    /// The Watcher plan's price as `/pricing` shows it (free text, e.g. "€29 / month").
+    #[arg(long, env = "PRICE_WATCHER", default_value = "€29 / month")]
+    pub price_watcher: String,
+    /// The Professional plan's price as `/pricing` shows it (free text, e.g. "€99 / month").
+    #[arg(long, env = "PRICE_PROFESSIONAL", default_value = "€99 / month")]
+    pub price_professional: String,
 }
 
 impl Config {

@@ -26,10 +26,13 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Connects to the database (creating and migrating it) and builds the shared fetcher.
+    /// Connects to the database (creating and migrating it), reads the stated dates of versions
+    /// stored before they were kept (once; afterwards a lookup that finds none) and builds the
+    /// shared fetcher.
     pub async fn connect(config: Config) -> anyhow::Result<AppState> {
         let pool =
             crate::db::connect(&config.database_url, 10 + u32::try_from(config.mail_concurrency).unwrap_or(0)).await?;
+        crate::archive::stated_dates::backfill(&pool).await.context("cannot read the versions' stated dates")?;
         AppState::from_pool(pool, config)
     }
 

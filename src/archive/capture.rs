@@ -151,6 +151,7 @@ async fn store_pages(
             )
         }
         previous => {
+            let stated = crate::pipeline::diff::stated_date(&text);
             let new = NewVersion {
                 document_id: doc.document_id,
                 snapshot_id,
@@ -158,6 +159,7 @@ async fn store_pages(
                 sha256: &sha256,
                 captured_at: Utc::now(),
                 origin: "capture",
+                stated_date: stated.as_deref(),
             };
             let version_id = db::versions::insert_version(&mut tx, &new)
                 .await?

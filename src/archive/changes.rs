@@ -323,10 +323,13 @@ pub struct RediffReport {
 /// Recomputes provisions, lineages and changes of the stored history of the documents (all,
 /// or those with this slug), without sending anything: learns each platform's chrome again,
 /// drops versions that repeat the one before them (one chain per document, whatever the
-/// imports), and diffs each version with its baseline.
+/// imports), diffs each version with its baseline and reads its stated date again.
 pub async fn rediff(pool: &PgPool, document: Option<&str>) -> anyhow::Result<RediffReport> {
     let ids = db::documents::document_ids(&mut *pool.acquire().await?, document).await?;
-    rediff_documents(pool, &ids).await
+    let report = rediff_documents(pool, &ids).await?;
+    // Versions of other documents stored before their date lines were kept.
+    super::stated_dates::backfill(pool).await?;
+    Ok(report)
 }
 
 /// [`rediff`] of these documents.
@@ -356,6 +359,10 @@ pub async fn rediff_documents(pool: &PgPool, ids: &[i64]) -> anyhow::Result<Redi
             report.changes += usize::from(stored.change.is_some());
             previous = Some(version);
         }
+        // The date lines again, as the reader reads them now.
+        let dates: Vec<(i64, Option<String>)> =
+            versions.iter().map(|v| (v.version_id, crate::pipeline::diff::stated_date(&v.text))).collect();
+        db::versions::set_stated_dates(&mut tx, &dates).await?;
         // Analyses of provisions the recomputation no longer has (editors' work is kept).
         db::analyses::remove_orphans(&mut tx, document_id).await?;
         // Lineages no provision uses any more.

@@ -128,6 +128,7 @@ async fn import_document(
             counts.suspect += 1;
             continue;
         }
+        let stated = crate::pipeline::diff::stated_date(&text);
         let new = NewVersion {
             document_id,
             snapshot_id: None,
@@ -135,6 +136,7 @@ async fn import_document(
             sha256: &sha256,
             captured_at: entry.date,
             origin: "import",
+            stated_date: stated.as_deref(),
         };
         match db::versions::insert_version(&mut tx, &new).await? {
             Some(_) => counts.added += 1,

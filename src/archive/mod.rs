@@ -8,6 +8,7 @@ pub mod health;
 pub mod import;
 pub mod reanalyse;
 pub mod severity;
+pub mod stated_dates;
 pub mod suspect;
 
 pub use capture::{CaptureReport, capture_document};

@@ -75,6 +75,26 @@ pub async fn document_by_id(conn: &mut PgConnection, document_id: i64) -> Result
     sqlx::query_as(select_documents!(" where d.document_id = $1")).bind(document_id).fetch_optional(conn).await
 }
 
+/// A document as "Capture now" needs it: its platform's name, its terms type, and whether both
+/// it and its platform are enabled.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CaptureTarget {
+    pub platform_name: String,
+    pub terms_type: String,
+    pub enabled: bool,
+}
+
+/// The document with this id as a capture target, if there is one.
+pub async fn capture_target(conn: &mut PgConnection, document_id: i64) -> Result<Option<CaptureTarget>, sqlx::Error> {
+    sqlx::query_as(
+        "select p.name as platform_name, d.terms_type, d.enabled and p.enabled as enabled
+         from documents d join platforms p using (platform_id) where d.document_id = $1",
+    )
+    .bind(document_id)
+    .fetch_optional(conn)
+    .await
+}
+
 /// One document by platform and document slug.
 pub async fn document_by_slugs(
     conn: &mut PgConnection,

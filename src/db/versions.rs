@@ -22,13 +22,15 @@ pub struct NewVersion<'a> {
     pub sha256: &'a str,
     pub captured_at: DateTime<Utc>,
     pub origin: &'a str,
+    /// The line where the text states its date (`pipeline::diff::stated_date`), if it does.
+    pub stated_date: Option<&'a str>,
 }
 
 /// Stores a version; `None` when the same text with the same date is already there (imports).
 pub async fn insert_version(conn: &mut PgConnection, v: &NewVersion<'_>) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
-        "insert into versions (document_id, snapshot_id, text, sha256, captured_at, origin)
-         values ($1, $2, $3, $4, $5, $6)
+        "insert into versions (document_id, snapshot_id, text, sha256, captured_at, origin, stated_date, stated_date_read)
+         values ($1, $2, $3, $4, $5, $6, $7, true)
          on conflict (document_id, captured_at, sha256) do nothing
          returning version_id",
     )
@@ -38,8 +40,35 @@ pub async fn insert_version(conn: &mut PgConnection, v: &NewVersion<'_>) -> Resu
     .bind(v.sha256)
     .bind(v.captured_at)
     .bind(v.origin)
+    .bind(v.stated_date)
     .fetch_optional(conn)
     .await
+}
+
+/// Up to `limit` versions whose stated date has not been read yet (stored before the column
+/// existed, or by hand), with their texts.
+pub async fn unread_stated_dates(conn: &mut PgConnection, limit: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("select version_id, text from versions where not stated_date_read order by version_id limit $1")
+        .bind(limit)
+        .fetch_all(conn)
+        .await
+}
+
+/// Records the stated dates read for these versions (`None`: the text states none), in one
+/// statement.
+pub async fn set_stated_dates(conn: &mut PgConnection, read: &[(i64, Option<String>)]) -> Result<u64, sqlx::Error> {
+    let ids: Vec<i64> = read.iter().map(|(id, _)| *id).collect();
+    let dates: Vec<Option<String>> = read.iter().map(|(_, date)| date.clone()).collect();
+    sqlx::query(
+        "update versions v set stated_date = r.stated_date, stated_date_read = true
+         from unnest($1::bigint[], $2::text[]) as r(version_id, stated_date)
+         where v.version_id = r.version_id",
+    )
+    .bind(&ids)
+    .bind(&dates)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected())
 }
 
 /// The document's latest version.

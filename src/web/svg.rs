@@ -99,6 +99,7 @@ pub fn timeline(lanes: &[Lane]) -> String {
     let height = LANE * lanes.len() as f64 + 56.0;
     let mut svg = format!(
         "<svg class=\"timeline\" role=\"img\" aria-labelledby=\"timeline-title\" viewBox=\"0 0 {WIDTH} {height}\" \
+         width=\"{WIDTH}\" height=\"{height}\" \
          xmlns=\"http://www.w3.org/2000/svg\"><title id=\"timeline-title\">Change timeline: one mark per archived version</title>"
     );
     for (row, lane) in lanes.iter().enumerate() {
@@ -164,16 +165,28 @@ fn exposure_colour(level: Exposure) -> &'static str {
     }
 }
 
-/// A topics × platforms matrix: `cells[row][column]` is the highest exposure of that platform's
-/// provisions on that topic, or `None` when its documents do not address the topic.
-pub fn matrix(topics: &[String], platforms: &[String], cells: &[Vec<Option<Exposure>>]) -> String {
+/// A matrix cell of a topic the platform addresses: its highest exposure, and the list of its
+/// provisions on the topic that the cell links to.
+#[derive(Debug, Clone)]
+pub struct MatrixCell {
+    pub level: Exposure,
+    pub href: String,
+}
+
+/// A topics × platforms matrix: `cells[row][column]` is that platform's cell for that topic, or
+/// `None` when its documents do not address the topic. Room is made for the longest labels, so
+/// none is clipped.
+pub fn matrix(topics: &[String], platforms: &[String], cells: &[Vec<Option<MatrixCell>>]) -> String {
     const CELL: f64 = 34.0;
     const LEFT: f64 = 230.0;
-    const TOP: f64 = 120.0;
-    let width = LEFT + CELL * platforms.len() as f64 + 10.0;
-    let height = TOP + CELL * topics.len() as f64 + 10.0;
+    // A rotated label of n characters reaches about 5 px per character up and to the right.
+    let longest = platforms.iter().map(|p| p.chars().count()).max().unwrap_or(0) as f64;
+    let top = (longest * 5.0 + 16.0).max(60.0);
+    let width = LEFT + CELL * platforms.len() as f64 + (longest * 5.0).max(10.0);
+    let height = top + CELL * topics.len() as f64 + 10.0;
     let mut svg = format!(
         "<svg class=\"matrix\" role=\"img\" aria-labelledby=\"matrix-title\" viewBox=\"0 0 {width} {height}\" \
+         width=\"{width}\" height=\"{height}\" \
          xmlns=\"http://www.w3.org/2000/svg\"><title id=\"matrix-title\">Exposure by topic and platform</title>"
     );
     for (col, platform) in platforms.iter().enumerate() {
@@ -181,17 +194,20 @@ pub fn matrix(topics: &[String], platforms: &[String], cells: &[Vec<Option<Expos
         let _ = write!(
             svg,
             "<text transform=\"translate({x:.1},{:.1}) rotate(-45)\" class=\"lane\">{}</text>",
-            TOP - 8.0,
+            top - 8.0,
             escape(platform)
         );
     }
     for (row, topic) in topics.iter().enumerate() {
-        let y = TOP + CELL * row as f64;
+        let y = top + CELL * row as f64;
         let _ = write!(svg, "<text x=\"0\" y=\"{:.1}\" class=\"lane\">{}</text>", y + CELL / 2.0 + 4.0, escape(topic));
         for (col, platform) in platforms.iter().enumerate() {
-            let level = cells.get(row).and_then(|r| r.get(col)).copied().flatten();
-            let (fill, what) =
-                level.map_or(("#f3f4f6", "not addressed".to_owned()), |l| (exposure_colour(l), l.to_string()));
+            let cell = cells.get(row).and_then(|r| r.get(col)).and_then(Option::as_ref);
+            let (fill, what) = cell
+                .map_or(("#f3f4f6", "not addressed".to_owned()), |c| (exposure_colour(c.level), c.level.to_string()));
+            if let Some(cell) = cell {
+                let _ = write!(svg, "<a href=\"{}\">", escape(&cell.href));
+            }
             let _ = write!(
                 svg,
                 "<rect x=\"{:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{fill}\" stroke=\"#fff\">\
@@ -202,6 +218,9 @@ pub fn matrix(topics: &[String], platforms: &[String], cells: &[Vec<Option<Expos
                 escape(topic),
                 escape(platform)
             );
+            if cell.is_some() {
+                svg.push_str("</a>");
+            }
         }
     }
     svg.push_str("</svg>");
@@ -211,6 +230,10 @@ pub fn matrix(topics: &[String], platforms: &[String], cells: &[Vec<Option<Expos
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn cell(level: Exposure, href: &str) -> MatrixCell {
+        MatrixCell { level, href: href.to_owned() }
+    }
 
     fn mark(at: i64, kind: MarkKind) -> Mark {
         Mark { at, kind, title: format!("version at {at}") }
@@ -248,17 +271,22 @@ mod tests {
         let svg = timeline(&[Lane { label: "<script>".into(), marks: vec![mark(1, MarkKind::Cosmetic)] }]);
         assert!(!svg.contains("<script>"));
         assert!(svg.contains("&lt;script&gt;"));
-        let m = matrix(&["a&b".into()], &["\"x\"".into()], &[vec![Some(Exposure::High)]]);
+        let m = matrix(&["a&b".into()], &["\"x\"".into()], &[vec![Some(cell(Exposure::High, "/search?a=1&b=2"))]]);
         assert!(m.contains("a&amp;b") && m.contains("&quot;x&quot;"));
+        assert!(m.contains("href=\"/search?a=1&amp;b=2\""));
     }
 
     #[test]
     fn a_matrix_has_one_cell_per_topic_and_platform_coloured_by_exposure() {
         let topics = vec!["Training".to_owned(), "Retention".to_owned()];
         let platforms = vec!["A".to_owned(), "B".to_owned(), "C".to_owned()];
-        let cells = vec![vec![Some(Exposure::High), None, Some(Exposure::Low)], vec![Some(Exposure::Medium)]];
+        let cells = vec![
+            vec![Some(cell(Exposure::High, "/h")), None, Some(cell(Exposure::Low, "/l"))],
+            vec![Some(cell(Exposure::Medium, "/m"))],
+        ];
         let svg = matrix(&topics, &platforms, &cells);
         assert_eq!(svg.matches("<rect").count(), 6);
+        assert_eq!(svg.matches("<a href=").count(), 3, "only addressed cells link");
         assert!(svg.contains(exposure_colour(Exposure::High)) && svg.contains(exposure_colour(Exposure::Low)));
         assert_eq!(svg.matches("not addressed").count(), 3);
     }

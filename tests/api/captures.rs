@@ -198,3 +198,28 @@ async fn a_failure_spell_with_no_operator_mails_no_one_and_is_told_once_one_exis
     let again = clausewatch::archive::health::tell_operators_if_failing(&pool, policy, &config).await.unwrap();
     assert_eq!(again, 0, "once per spell");
 }
+
+#[sqlx::test]
+async fn capture_now_refuses_a_document_whose_document_or_platform_is_disabled(pool: PgPool) {
+    let app = acme_with_a_broken_policy(&pool).await;
+    let policy = app.document("acme", "privacy-policy").await.document_id;
+    let web = WebApp::spawn(pool.clone()).await;
+    let mut ops = operator(&web).await;
+    let csrf = csrf_of(&web.get(&mut ops, "/admin/captures").await.body);
+    let path = format!("/admin/captures/{policy}/capture");
+
+    for disable in [
+        "update documents set enabled = false where document_id = $1",
+        "update platforms set enabled = false where platform_id = (select platform_id from documents where document_id = $1)",
+    ] {
+        sqlx::query("update documents set enabled = true").execute(&pool).await.unwrap();
+        sqlx::query("update platforms set enabled = true").execute(&pool).await.unwrap();
+        sqlx::query(disable).bind(policy).execute(&pool).await.unwrap();
+
+        let page = web.post_raw(&mut ops, &path, &[("csrf_token", &csrf)]).await;
+
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{disable}: {}", page.body);
+        assert!(page.body.contains("Acme AI Privacy Policy is disabled in the catalogue"), "{}", page.body);
+        assert_eq!(capture_jobs(&pool).await, 0);
+    }
+}

@@ -29,7 +29,7 @@ pub async fn spawn_edge(pool: PgPool, edit: impl FnOnce(&mut Config)) -> (WebApp
     let app = web::router(state.clone());
     tokio::spawn(web::server::serve(listener, app, limits, std::future::pending()));
     let http = reqwest::Client::builder().redirect(redirect::Policy::none()).build().expect("a client");
-    (WebApp { base, pool, http }, state)
+    (WebApp { base, pool, http, state: state.clone() }, state)
 }
 
 /// Reads until the server closes the connection; None if it is still open after `within`.

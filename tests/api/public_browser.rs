@@ -47,7 +47,7 @@ async fn a_visitor_follows_links_from_home_to_a_provision_and_nothing_leaves_loo
     browser.shot("document").await;
 
     // The newest change (2025-02-14 → 2025-02-21) is the first diff link of the history.
-    browser.click("#history ~ table a[href*='/diff?']").await;
+    browser.click("#history ~ .table-scroll a[href*='/diff?']").await;
     browser.wait_for("<ins").await;
     let diff = browser.visible_text().await;
     assert!(diff.contains("audio"), "the diff shows the inserted word: {diff}");

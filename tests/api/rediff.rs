@@ -66,3 +66,89 @@ async fn an_unchanged_provision_keeps_its_lineage_across_versions(pool: PgPool) 
     assert_eq!(broken, 0);
     assert!(topics > 0, "stored provisions are classified");
 }
+
+/// (version, stated date, read) of every version, in order.
+async fn stated_dates(pool: &PgPool) -> Vec<(i64, Option<String>, bool)> {
+    sqlx::query_as("select version_id, stated_date, stated_date_read from versions order by version_id")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+/// What `stated_date` reads from each version's text now, in order.
+async fn stated_dates_of_texts(pool: &PgPool) -> Vec<(i64, Option<String>, bool)> {
+    let texts: Vec<(i64, String)> =
+        sqlx::query_as("select version_id, text from versions order by version_id").fetch_all(pool).await.unwrap();
+    texts.into_iter().map(|(id, text)| (id, clausewatch::pipeline::diff::stated_date(&text), true)).collect()
+}
+
+#[sqlx::test]
+async fn a_stored_version_keeps_the_line_its_document_states_its_date_on(pool: PgPool) {
+    import_one(&pool, "midjourney", "terms-of-service").await;
+
+    let stored = stated_dates(&pool).await;
+
+    assert!(stored.len() > 1);
+    assert_eq!(stored, stated_dates_of_texts(&pool).await, "read when stored, as the text states it");
+    assert!(
+        stored.iter().all(|(_, date, _)| date.as_deref().is_some_and(|d| d.starts_with("Version Effective Date: "))),
+        "{stored:?}"
+    );
+}
+
+#[sqlx::test]
+async fn versions_stored_before_the_stated_date_was_kept_get_it_by_the_backfill_and_by_rediff(pool: PgPool) {
+    import_one(&pool, "midjourney", "terms-of-service").await;
+    let expected = stated_dates_of_texts(&pool).await;
+    let forget = "update versions set stated_date = null, stated_date_read = false";
+    sqlx::query(forget).execute(&pool).await.unwrap();
+
+    let read = clausewatch::archive::stated_dates::backfill(&pool).await.unwrap();
+    let again = clausewatch::archive::stated_dates::backfill(&pool).await.unwrap();
+
+    assert_eq!(read, expected.len() as u64);
+    assert_eq!(again, 0, "read once");
+    assert_eq!(stated_dates(&pool).await, expected);
+
+    sqlx::query(forget).execute(&pool).await.unwrap();
+    rediff(&pool, None).await.unwrap();
+    assert_eq!(stated_dates(&pool).await, expected, "rediff reads them too");
+}
+
+#[sqlx::test]
+async fn pages_quote_the_stored_date_line_and_read_the_text_of_a_version_not_yet_backfilled(pool: PgPool) {
+    import_one(&pool, "midjourney", "terms-of-service").await;
+    let (current, lineage): (i64, i64) = sqlx::query_as(
+        "select v.version_id, pr.lineage_id from versions v join provisions pr using (version_id)
+         order by v.captured_at desc, pr.ordinal limit 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    sqlx::query("update versions set stated_date = 'Last updated: the stored line' where version_id = $1")
+        .bind(current)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("update versions set stated_date = null, stated_date_read = false where version_id <> $1")
+        .bind(current)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let older: i64 = sqlx::query_scalar("select min(version_id) from versions").fetch_one(&pool).await.unwrap();
+    let base = crate::helpers::spawn_web(pool.clone()).await;
+    let page = async |path: String| crate::pages::get(&base, &path).await.1;
+    let document = "/platforms/midjourney/terms-of-service";
+
+    let provision = page(format!("{document}/provisions/{lineage}")).await;
+    let document_page = page(document.to_owned()).await;
+    let old_version = page(format!("{document}/versions/{older}")).await;
+
+    assert!(
+        provision.contains("The document states “Last updated: the stored line”."),
+        "the stored line, not the text"
+    );
+    assert!(document_page.contains("The document states</dt><dd>“Last updated: the stored line”"));
+    let stated = old_version.split("The document states</dt><dd>“").nth(1).expect("read from the text meanwhile");
+    assert!(stated.starts_with("Version Effective Date: "), "{}", &stated[..60]);
+}

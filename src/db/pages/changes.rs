@@ -66,13 +66,18 @@ pub struct ChangeFilter<'a> {
     pub since: Option<DateTime<Utc>>,
     /// Only changes that alert.
     pub alerting: bool,
+    /// Only changes of this class (`substantive`, `metadata`, …).
+    pub class: Option<&'a str>,
+    /// Only alerting changes of this severity (`high`, `medium`, `low`).
+    pub severity: Option<&'a str>,
 }
 
-/// The filter as SQL over `p` (platforms), `d` (documents), `v` (the new version) and `c`, on $1–$4.
+/// The filter as SQL over `p` (platforms), `d` (documents), `v` (the new version) and `c`, on $1–$6.
 macro_rules! change_filter {
     () => {
         " where ($1::text is null or p.slug = $1) and ($2::text is null or d.slug = $2)
-            and ($3::timestamptz is null or v.captured_at >= $3) and (not $4::bool or c.alert)"
+            and ($3::timestamptz is null or v.captured_at >= $3) and (not $4::bool or c.alert)
+            and ($5::text is null or c.class = $5) and ($6::text is null or (c.alert and c.severity = $6))"
     };
 }
 
@@ -85,12 +90,14 @@ pub async fn recent_changes(
 ) -> Result<Vec<ChangeListRow>, sqlx::Error> {
     sqlx::query_as(select_changes!(
         change_filter!(),
-        " order by v.captured_at desc, c.change_id desc limit $5 offset $6"
+        " order by v.captured_at desc, c.change_id desc limit $7 offset $8"
     ))
     .bind(filter.platform)
     .bind(filter.document)
     .bind(filter.since)
     .bind(filter.alerting)
+    .bind(filter.class)
+    .bind(filter.severity)
     .bind(limit)
     .bind(offset)
     .fetch_all(conn)
@@ -109,6 +116,8 @@ pub async fn count_changes(conn: &mut PgConnection, filter: ChangeFilter<'_>) ->
         .bind(filter.document)
         .bind(filter.since)
         .bind(filter.alerting)
+        .bind(filter.class)
+        .bind(filter.severity)
         .fetch_one(conn)
         .await
 }
@@ -128,6 +137,18 @@ pub async fn provision_changes_of(
          where change_id = $1 order by ordinal",
     )
     .bind(change_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// The documents that have changes, as (slug, name) with one entry per slug: the `/changes`
+/// filter, where a document slug alone (`privacy-policy`) picks that kind of document of every platform.
+pub async fn changed_documents(conn: &mut PgConnection) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "select distinct on (d.slug) d.slug, d.terms_type from documents d
+         where exists (select 1 from changes c where c.document_id = d.document_id)
+         order by d.slug, d.terms_type",
+    )
     .fetch_all(conn)
     .await
 }

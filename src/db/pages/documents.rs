@@ -76,6 +76,11 @@ pub struct EvidenceRow {
     pub fetched_at: Option<DateTime<Utc>>,
     /// The snapshot is the page the headless browser rendered, not the bytes the server sent.
     pub snapshot_rendered: Option<bool>,
+    /// The line where the document states its date, as read when the version was stored.
+    pub stated_date: Option<String>,
+    /// Whether `stated_date` has been read (false for versions stored before it was kept and
+    /// not yet backfilled: read it from the text).
+    pub stated_date_read: bool,
 }
 
 macro_rules! select_evidence {
@@ -88,7 +93,7 @@ macro_rules! select_evidence {
                 coalesce((select max(w.verified_at) from verifications w where w.version_id = v.version_id),
                          v.captured_at) as last_verified_at,
                 s.sha256 as snapshot_sha256, s.url as snapshot_url, s.fetched_at,
-                s.rendered as snapshot_rendered
+                s.rendered as snapshot_rendered, v.stated_date, v.stated_date_read
              from versions v
              join documents d on d.document_id = v.document_id
              join platforms p on p.platform_id = d.platform_id
@@ -103,10 +108,14 @@ pub async fn version_evidence(conn: &mut PgConnection, version_id: i64) -> Resul
     sqlx::query_as(select_evidence!("v.text")).bind(version_id).fetch_optional(conn).await
 }
 
-/// Like `version_evidence` without the text (empty), for pages that show only the evidence.
+/// Like `version_evidence` without the text (empty), for pages that show only the evidence:
+/// the text comes only with a version whose stated date is not read yet, to read it from.
 pub async fn version_evidence_only(
     conn: &mut PgConnection,
     version_id: i64,
 ) -> Result<Option<EvidenceRow>, sqlx::Error> {
-    sqlx::query_as(select_evidence!("''")).bind(version_id).fetch_optional(conn).await
+    sqlx::query_as(select_evidence!("case when v.stated_date_read then '' else v.text end"))
+        .bind(version_id)
+        .fetch_optional(conn)
+        .await
 }

@@ -18,4 +18,5 @@ pub mod documents;
 pub mod facts;
 pub mod platforms;
 pub mod provisions;
+pub mod search;
 pub mod topics;

@@ -24,7 +24,10 @@ const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Frid
 pub struct PlatformChoice {
     pub slug: String,
     pub name: String,
+    /// Tracked now (stored).
     pub tracked: bool,
+    /// Ticked in the form: the stored choice, or what a refused form submitted.
+    pub ticked: bool,
 }
 
 #[derive(Template)]
@@ -46,6 +49,10 @@ struct SettingsPage {
     active: Vec<String>,
     paused: Vec<String>,
     platforms: Vec<PlatformChoice>,
+    /// The platforms form was refused: its boxes show what was submitted, not what is stored.
+    platforms_refused: bool,
+    /// How many boxes are ticked.
+    ticked: usize,
     same_day_allowed: bool,
     same_day: bool,
     weekly: bool,
@@ -66,6 +73,30 @@ pub async fn render(
     notice: Option<String>,
     error: Option<String>,
 ) -> Result<Response, PageError> {
+    render_page(state, org, status, notice, error, None).await
+}
+
+/// The settings page after a refused platforms form: the error, and the boxes ticked as the user
+/// ticked them (not as stored), so they fix their choice instead of redoing it.
+async fn refuse_platforms(
+    state: &AppState,
+    org: &CurrentOrg,
+    problem: String,
+    chosen: &[String],
+) -> Result<Response, PageError> {
+    let error = format!("{problem} Nothing was saved: your choices are kept below.");
+    render_page(state, org, StatusCode::UNPROCESSABLE_ENTITY, None, Some(error), Some(chosen)).await
+}
+
+/// The settings page; `submitted`: the platforms a refused form ticked, shown instead of the stored ones.
+async fn render_page(
+    state: &AppState,
+    org: &CurrentOrg,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+    submitted: Option<&[String]>,
+) -> Result<Response, PageError> {
     let mut conn = state.pool.acquire().await?;
     let choices = tracking::platform_choices(&mut conn, org.id()).await?;
     let tracked = tracking::tracked_slugs(&mut conn, org.id()).await?;
@@ -73,6 +104,13 @@ pub async fn render(
     let prefs = tracking::preferences(&mut conn, org.id(), org.user.id).await?;
     let watches = tracking::watches(&mut conn, org.id()).await?;
     let orgs = organisations::memberships_of_user(&mut conn, org.user.id).await?;
+    let platforms: Vec<PlatformChoice> = choices
+        .into_iter()
+        .map(|c| {
+            let ticked = submitted.map_or(c.tracked, |chosen| chosen.contains(&c.slug));
+            PlatformChoice { slug: c.slug, name: c.name, tracked: c.tracked, ticked }
+        })
+        .collect();
     let view = SettingsPage {
         email: org.user.email.clone(),
         verified: org.user.verified,
@@ -89,10 +127,9 @@ pub async fn render(
         limit: org.plan.max_tracked_platforms(),
         active: active.to_vec(),
         paused: paused.to_vec(),
-        platforms: choices
-            .into_iter()
-            .map(|c| PlatformChoice { slug: c.slug, name: c.name, tracked: c.tracked })
-            .collect(),
+        ticked: platforms.iter().filter(|p| p.ticked).count(),
+        platforms,
+        platforms_refused: submitted.is_some(),
         same_day_allowed: org.plan.same_day_alerts(),
         same_day: prefs.same_day_alerts,
         weekly: prefs.weekly_digest,
@@ -137,22 +174,25 @@ pub async fn save_platforms(
         let unknown: Vec<&str> =
             chosen.iter().filter(|s| !known.iter().any(|(_, k)| k == *s)).map(String::as_str).collect();
         let msg = format!("Unknown platform: {}. Choose from the list.", unknown.join(", "));
-        return render(&state, &org, StatusCode::UNPROCESSABLE_ENTITY, None, Some(msg)).await;
+        let listed: Vec<String> = known.into_iter().map(|(_, slug)| slug).collect();
+        return refuse_platforms(&state, &org, msg, &listed).await;
     }
     organisations::lock_org(&mut tx, org.id()).await?;
     let current = tracking::tracked_slugs(&mut tx, org.id()).await?;
     let adds = chosen.iter().filter(|s| !current.contains(s)).count();
     if let Err(e) = org.plan.check_tracking(current.len(), chosen.len(), adds) {
-        return render(&state, &org, StatusCode::UNPROCESSABLE_ENTITY, None, Some(e.to_string())).await;
+        drop(tx);
+        return refuse_platforms(&state, &org, e.to_string(), &chosen).await;
     }
     let ids: Vec<i64> = known.iter().map(|(id, _)| *id).collect();
     tracking::untrack_all_but(&mut tx, org.id(), &ids).await?;
     for id in &ids {
         if let Err(e) = tracking::track(&mut tx, org.id(), *id).await {
             if is_limit_violation(&e) {
-                let msg =
-                    org.plan.check_tracking(0, org.plan.max_tracked_platforms() + 1, 1).err().map(|e| e.to_string());
-                return render(&state, &org, StatusCode::UNPROCESSABLE_ENTITY, None, msg).await;
+                let limit = org.plan.max_tracked_platforms();
+                let msg = org.plan.check_tracking(0, chosen.len().max(limit + 1), 1).err().map(|e| e.to_string());
+                drop(tx);
+                return refuse_platforms(&state, &org, msg.unwrap_or_default(), &chosen).await;
             }
             return Err(e.into());
         }

@@ -9,9 +9,9 @@ use crate::web::accounts::views::MessagePage;
 /// What Professional adds over Free and Watcher, in the words of `/pricing`.
 pub const PROFESSIONAL_ADDS: [&str; 4] = [
     "Provision-level watches: alerts only when the topics or provisions you choose change.",
-    "The full compliance analysis of every provision: regulatory citations, exposure and action items.",
-    "The governance timeline and audit export (CSV and JSON with evidence hashes).",
-    "Team members: invite several colleagues into your organisation.",
+    "The full compliance analysis of every provision: all its contract and vendor implications and compliance considerations (every plan reads the rest of the analysis).",
+    "The audit export: a platform's or document's governance timeline as CSV and JSON with evidence hashes (the timeline pages themselves are public).",
+    "Team members: invite colleagues into your organisation.",
 ];
 
 /// A 403 page that names the feature, the plan in force and what Professional adds, with a

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 
 use crate::db::capture_health::{self, CaptureHealthRow};
+use crate::db::documents::capture_target;
 use crate::jobs::capture::KIND as CAPTURE;
 use crate::startup::AppState;
 use crate::web::accounts::error::{PageError, page};
@@ -141,11 +142,11 @@ pub async fn capture_now(
         || PageError::NotFound(format!("There is no document {document:?}: pick one from the captures page."));
     let document_id = document.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(missing)?;
     let mut conn = state.pool.acquire().await?;
-    let health = capture_health::of_document(&mut conn, document_id).await?.ok_or_else(missing)?;
-    if !health.enabled {
+    let target = capture_target(&mut conn, document_id).await?.ok_or_else(missing)?;
+    if !target.enabled {
         return Err(PageError::Invalid(format!(
             "{} {} is disabled in the catalogue, so it is not captured: enable it there first.",
-            health.platform_name, health.terms_type
+            target.platform_name, target.terms_type
         )));
     }
     let queued = capture_health::queue_capture(&mut conn, document_id, CAPTURE).await?;

@@ -77,7 +77,7 @@ pub async fn list(
     if let Some(slug) = platform {
         platform_by_slug(&mut conn, slug).await?.ok_or_else(|| AppError::not_found(format!("no platform {slug:?}")))?;
     }
-    let filter = ChangeFilter { platform, document: None, since, alerting: false };
+    let filter = ChangeFilter { platform, since, ..ChangeFilter::default() };
     let total = count_changes(&mut conn, filter).await?;
     let rows = recent_changes(&mut conn, filter, PER_PAGE, (page - 1) * PER_PAGE).await?;
     let changes: Vec<ChangeJson> = rows.into_iter().map(ChangeJson::from).collect();

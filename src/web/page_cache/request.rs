@@ -11,7 +11,8 @@ const SESSION_COOKIE: &str = "clausewatch_session";
 /// could map two different answers to one key wherever the normaliser and a handler's parser
 /// disagree). Every other route reads no query, so its page is the same whatever the query.
 const QUERY_PARAMETERS: &[(&str, &[&str])] = &[
-    ("/changes", &["page"]),
+    ("/changes", &["platform", "document", "class", "severity", "page"]),
+    ("/search", &["q", "platform", "topic", "exposure", "page"]),
     ("/platforms/{platform}/{document}/diff", &["from", "to", "view"]),
     ("/api/v1/changes", &["platform", "since", "page"]),
 ];

@@ -30,6 +30,7 @@ pub fn fact_lines(topic: &str, facts: &Facts) -> Vec<FactLine> {
 }
 
 /// One cell of a comparison: a fact's value, and the provision it came from.
+#[derive(Clone)]
 pub struct Cell {
     pub text: String,
     pub href: Option<String>,
@@ -37,6 +38,7 @@ pub struct Cell {
 }
 
 /// One platform's row.
+#[derive(Clone)]
 pub struct ComparisonRow {
     pub platform_name: String,
     pub platform_href: String,
@@ -68,15 +70,15 @@ fn document_rank(terms_type: &str) -> u8 {
     }
 }
 
-/// One row per platform of `rows` (as read for `topic`): each fact from the first provision that
-/// states it, general terms first; "not stated" where none does.
-pub fn compare(topic: &str, topic_name: &str, rows: &[TopicFactsRow]) -> Comparison {
+/// One row per platform of `rows` (as read for `topic`), with the platform's id: each fact from
+/// the first provision that states it, general terms first; "not stated" where none does.
+fn platform_rows(topic: &str, rows: &[TopicFactsRow]) -> Vec<(i64, ComparisonRow)> {
     let specs = schema_of(topic).map_or(&[][..], |s| s.facts);
     let mut read: Vec<(&TopicFactsRow, Facts)> = rows.iter().map(|r| (r, r.reviewed().facts())).collect();
     read.sort_by_key(|(r, facts)| {
-        (r.platform_name.clone(), document_rank(&r.terms_type), std::cmp::Reverse(facts.len()))
+        (r.platform_name.clone(), r.platform_id, document_rank(&r.terms_type), std::cmp::Reverse(facts.len()))
     });
-    let mut out: Vec<ComparisonRow> = Vec::new();
+    let mut out = Vec::new();
     for platform in read.chunk_by(|a, b| a.0.platform_id == b.0.platform_id) {
         let first = platform[0].0;
         let cells = specs
@@ -97,25 +99,53 @@ pub fn compare(topic: &str, topic_name: &str, rows: &[TopicFactsRow]) -> Compari
                 }
             })
             .collect();
-        out.push(ComparisonRow {
+        let row = ComparisonRow {
             platform_name: first.platform_name.clone(),
             platform_href: platform_href(&first.platform_slug),
             cells,
-        });
+        };
+        out.push((first.platform_id, row));
     }
-    Comparison { topic: topic_name.to_owned(), columns: specs.iter().map(|s| s.label).collect(), rows: out }
+    out
 }
 
-/// This provision's facts beside those of the other platforms that decide the same question.
-pub fn peers(topic: &str, topic_name: &str, this: &Facts, this_platform: i64, rows: &[TopicFactsRow]) -> Comparison {
-    let others: Vec<TopicFactsRow> = rows.iter().filter(|r| r.platform_id != this_platform).cloned().collect();
-    let mut comparison = compare(topic, topic_name, &others);
-    let cells = fact_lines(topic, this)
-        .into_iter()
-        .map(|line| Cell { text: line.value, href: None, evidence: line.evidence })
-        .collect();
-    comparison
-        .rows
-        .insert(0, ComparisonRow { platform_name: "This provision".to_owned(), platform_href: String::new(), cells });
-    comparison
+/// The labels of the topic's facts, one column each.
+fn columns(topic: &str) -> Vec<&'static str> {
+    schema_of(topic).map_or(&[][..], |s| s.facts).iter().map(|s| s.label).collect()
+}
+
+/// One row per platform of `rows` (as read for `topic`): each fact from the first provision that
+/// states it, general terms first; "not stated" where none does.
+pub fn compare(topic: &str, topic_name: &str, rows: &[TopicFactsRow]) -> Comparison {
+    let rows = platform_rows(topic, rows).into_iter().map(|(_, row)| row).collect();
+    Comparison { topic: topic_name.to_owned(), columns: columns(topic), rows }
+}
+
+/// Every platform's row of one topic's comparison, read once per archive generation
+/// (`peers::PeerIndex`) so a provision page leaves out its own platform without a query.
+pub struct FactTable {
+    topic: String,
+    rows: Vec<(i64, ComparisonRow)>,
+}
+
+impl FactTable {
+    /// The table of `topic` from its rows as `topic_facts` reads them.
+    pub fn new(topic: &str, rows: &[TopicFactsRow]) -> FactTable {
+        FactTable { topic: topic.to_owned(), rows: platform_rows(topic, rows) }
+    }
+
+    /// This provision's facts beside those of the other platforms that decide the same question.
+    pub fn peers(&self, topic_name: &str, this: &Facts, this_platform: i64) -> Comparison {
+        let cells = fact_lines(&self.topic, this)
+            .into_iter()
+            .map(|line| Cell { text: line.value, href: None, evidence: line.evidence })
+            .collect();
+        let this = ComparisonRow { platform_name: "This provision".to_owned(), platform_href: String::new(), cells };
+        let others = self.rows.iter().filter(|(platform, _)| *platform != this_platform).map(|(_, row)| row.clone());
+        Comparison {
+            topic: topic_name.to_owned(),
+            columns: columns(&self.topic),
+            rows: std::iter::once(this).chain(others).collect(),
+        }
+    }
 }

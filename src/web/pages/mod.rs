@@ -10,7 +10,9 @@ mod home;
 pub mod peers;
 mod platforms;
 pub mod provision;
+mod search;
 mod static_pages;
+pub mod text;
 mod topics;
 mod version;
 
@@ -19,6 +21,7 @@ use chrono::{DateTime, Utc};
 
 pub use changes::{PER_PAGE, parse_page};
 pub use document::find_document;
+pub use text::{Block, blocks};
 
 use crate::db::pages::changes::ChangeListRow;
 use crate::startup::AppState;
@@ -30,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/pricing", get(static_pages::pricing))
         .route("/methodology", get(static_pages::methodology))
         .route("/changes", get(changes::get))
+        .route("/search", get(search::get))
         .route("/platforms", get(platforms::list))
         .route("/platforms/{platform}", get(platforms::get))
         .route("/platforms/{platform}/{document}", get(document::get))
@@ -89,6 +93,41 @@ pub fn diff_href(platform: &str, document: &str, from: i64, to: i64) -> String {
     format!("/platforms/{platform}/{document}/diff?from={from}&to={to}")
 }
 
+/// A page's address with its query: the non-empty parameters in the order given, and `page`
+/// from 2 on, so every list links to one address per page.
+pub fn query_href(path: &str, parameters: &[(&str, &str)], page: i64) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in parameters.iter().filter(|(_, value)| !value.is_empty()) {
+        query.append_pair(name, value);
+    }
+    if page > 1 {
+        query.append_pair("page", &page.to_string());
+    }
+    let query = query.finish();
+    if query.is_empty() { path.to_owned() } else { format!("{path}?{query}") }
+}
+
+/// A filter's value, None when empty (the query leaves it out).
+pub fn non_empty(value: &str) -> Option<&str> {
+    (!value.is_empty()).then_some(value)
+}
+
+/// An option of a filter's list.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// A filter's options: first `any` (the empty value), then `options` as (value, label).
+pub fn choices(options: impl IntoIterator<Item = (String, String)>, chosen: &str, any: &str) -> Vec<Choice> {
+    std::iter::once((String::new(), any.to_owned()))
+        .chain(options)
+        .map(|(value, label)| Choice { selected: value == chosen, value, label })
+        .collect()
+}
+
 /// A change as lists show it.
 #[derive(Debug, Clone)]
 pub struct ChangeItem {
@@ -123,63 +162,6 @@ impl ChangeItem {
     }
 }
 
-/// A block of archived text: a heading line, a list item or a paragraph.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Block {
-    pub kind: BlockKind,
-    pub text: String,
-}
-
-/// What a block is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BlockKind {
-    Heading,
-    Item,
-    Paragraph,
-}
-
-impl Block {
-    /// True for heading lines (templates cannot match on enums from other modules tidily).
-    pub fn is_heading(&self) -> bool {
-        self.kind == BlockKind::Heading
-    }
-
-    /// True for list items.
-    pub fn is_item(&self) -> bool {
-        self.kind == BlockKind::Item
-    }
-}
-
-/// Splits canonical text into blocks: `#` lines are headings, `- ` / `* ` lines list items,
-/// everything else paragraphs (consecutive lines joined). The markers are dropped; the text is
-/// kept as is for the template to escape.
-pub fn blocks(text: &str) -> Vec<Block> {
-    let mut out: Vec<Block> = Vec::new();
-    let mut paragraph: Vec<&str> = Vec::new();
-    let flush = |paragraph: &mut Vec<&str>, out: &mut Vec<Block>| {
-        if !paragraph.is_empty() {
-            out.push(Block { kind: BlockKind::Paragraph, text: paragraph.join("\n") });
-            paragraph.clear();
-        }
-    };
-    for line in text.lines().map(str::trim_end) {
-        let trimmed = line.trim_start();
-        if trimmed.is_empty() {
-            flush(&mut paragraph, &mut out);
-        } else if trimmed.starts_with('#') {
-            flush(&mut paragraph, &mut out);
-            out.push(Block { kind: BlockKind::Heading, text: trimmed.trim_start_matches('#').trim().to_owned() });
-        } else if let Some(item) = trimmed.strip_prefix("- ").or_else(|| trimmed.strip_prefix("* ")) {
-            flush(&mut paragraph, &mut out);
-            out.push(Block { kind: BlockKind::Item, text: item.trim().to_owned() });
-        } else {
-            paragraph.push(line);
-        }
-    }
-    flush(&mut paragraph, &mut out);
-    out
-}
-
 /// A topic's name from the taxonomy; an unknown slug reads as words (`foo-bar` → `Foo bar`).
 pub fn topic_name(slug: &str) -> String {
     if let Some(topic) = crate::domain::topic::Taxonomy::builtin().get(slug) {
@@ -190,9 +172,15 @@ pub fn topic_name(slug: &str) -> String {
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
-/// The first `max` characters of `text` at a word boundary, with `…` when cut.
+/// Archived text as one line of words: Markdown marks read away, blocks joined by spaces.
+pub fn plain_text(text: &str) -> String {
+    let words: String = blocks(text).iter().map(Block::text).collect::<Vec<_>>().join(" ");
+    words.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The first `max` characters of `text`'s words (see `plain_text`) at a word boundary, with `…` when cut.
 pub fn excerpt(text: &str, max: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = plain_text(text);
     if flat.chars().count() <= max {
         return flat;
     }
@@ -206,19 +194,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn text_splits_into_headings_items_and_paragraphs() {
-        let text = "## 4.2 Use of Materials\n\nWe may use\nyour content.\n\n- one\n- two\n\nEnd.";
-        let kinds: Vec<BlockKind> = blocks(text).iter().map(|b| b.kind).collect();
-        use BlockKind::*;
-        assert_eq!(kinds, vec![Heading, Paragraph, Item, Item, Paragraph]);
-        assert_eq!(blocks(text)[0].text, "4.2 Use of Materials");
-        assert_eq!(blocks(text)[1].text, "We may use\nyour content.");
-    }
-
-    #[test]
     fn excerpts_cut_at_a_word_boundary() {
         assert_eq!(excerpt("short text", 50), "short text");
         assert_eq!(excerpt("We may use your content to train models.", 20), "We may use your…");
+        assert_eq!(excerpt("## 6.2 Ownership\n\nYou **own** it.", 50), "6.2 Ownership You own it.");
     }
 
     #[test]

@@ -1,10 +1,15 @@
 //! "Similar wording on other platforms": every platform's current provisions with their topics
 //! and words, read once per archive generation (`page_cache`) and kept in memory, so a provision
 //! page compares its text with them without a query and without reading hundreds of texts again.
+//! Beside them, each fact topic's comparison table of every platform, for the same reason.
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use super::facts_view::FactTable;
+use crate::db::pages::facts::topics_facts;
 use crate::db::pages::provisions::{CurrentProvisionRow, current_provisions_with_topics};
 use crate::pipeline::align::Words;
+use crate::pipeline::facts::SCHEMA;
 use crate::startup::AppState;
 
 /// How many other platforms a page quotes.
@@ -29,10 +34,11 @@ impl Candidate {
     }
 }
 
-/// The candidates of one archive generation.
+/// The candidates of one archive generation, and its fact tables by topic.
 pub struct Candidates {
     generation: Option<i64>,
     all: Vec<Candidate>,
+    facts: HashMap<&'static str, FactTable>,
 }
 
 /// Another platform's provision quoted on a page, with the topic it shares.
@@ -42,6 +48,11 @@ pub struct Peer<'a> {
 }
 
 impl Candidates {
+    /// Every platform's facts on `topic` (a topic with facts), as one table.
+    pub fn fact_table(&self, topic: &str) -> Option<&FactTable> {
+        self.facts.get(topic)
+    }
+
     /// The provisions of platforms other than `platform_id` on any of `topics` most like `text`
     /// in wording, one per platform, most alike first (shared words, as the aligner counts them;
     /// the more confident topic breaks a tie).
@@ -102,10 +113,21 @@ impl PeerIndex {
         }
         let mut conn = state.pool.acquire().await?;
         let rows = current_provisions_with_topics(&mut conn).await?;
+        let topics: Vec<&'static str> = SCHEMA.iter().map(|schema| schema.topic).collect();
+        let fact_rows = topics_facts(&mut conn, &topics).await?;
+        // The rows come ordered by topic: one slice per topic that has any.
+        let by_topic: Vec<&[_]> = fact_rows.chunk_by(|a, b| a.topic == b.topic).collect();
+        let facts: HashMap<&'static str, FactTable> = topics
+            .iter()
+            .map(|&topic| {
+                let rows = by_topic.iter().find(|rows| rows[0].topic == topic).copied().unwrap_or_default();
+                (topic, FactTable::new(topic, rows))
+            })
+            .collect();
         drop(conn);
         // A few milliseconds once per change to the archive: not worth a blocking thread.
         let all = rows.into_iter().map(Candidate::new).collect();
-        let candidates = Arc::new(Candidates { generation, all });
+        let candidates = Arc::new(Candidates { generation, all, facts });
         *self.built.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&candidates));
         Ok(candidates)
     }
@@ -135,6 +157,7 @@ mod tests {
         let training = [("ai-training", 0.9)];
         let candidates = Candidates {
             generation: None,
+            facts: HashMap::new(),
             all: vec![
                 candidate(1, "We may use your conversations to train our models unless you opt out.", &training),
                 candidate(2, "Payment is due monthly.", &[("ai-training", 0.9)]),

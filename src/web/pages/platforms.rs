@@ -3,7 +3,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 
-use super::{Crumb, date, datetime, diff_href, document_href, platform_href, topic_href, topic_name};
+use super::{Crumb, date, datetime, diff_href, document_href, platform_href, query_href, topic_href, topic_name};
 use crate::db::pages::platforms::{
     ExposureSummaryRow, TimelineRow, exposure_summary, platform_summaries, platform_timeline, topic_counts,
 };
@@ -72,6 +72,8 @@ pub struct LastChange {
 pub struct TopicCount {
     pub name: String,
     pub href: String,
+    /// The list of these provisions (`/search` by platform and topic; add `&exposure=…`).
+    pub list_href: String,
     pub provisions: i64,
     pub high: i64,
     pub medium: i64,
@@ -90,6 +92,8 @@ pub struct PlatformPage {
     pub topics: Vec<TopicCount>,
     /// Current provisions by their highest exposure.
     pub exposure: ExposureSummaryRow,
+    /// The list of its current provisions (`/search` by platform; add `&exposure=…`).
+    pub list_href: String,
 }
 
 #[tracing::instrument(skip_all, fields(platform = %platform))]
@@ -114,6 +118,7 @@ pub async fn get(State(state): State<AppState>, Path(platform): Path<String>) ->
             .map(|t| TopicCount {
                 name: topic_name(&t.topic),
                 href: topic_href(&t.topic),
+                list_href: query_href("/search", &[("platform", row.slug.as_str()), ("topic", &t.topic)], 1),
                 provisions: t.provisions,
                 high: t.high,
                 medium: t.medium,
@@ -121,6 +126,7 @@ pub async fn get(State(state): State<AppState>, Path(platform): Path<String>) ->
             })
             .collect(),
         exposure,
+        list_href: query_href("/search", &[("platform", row.slug.as_str())], 1),
         slug: row.slug,
     })
 }

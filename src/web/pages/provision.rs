@@ -6,11 +6,10 @@ use axum::extract::{Path, State};
 
 use super::analysis_view::{AnalysisView, provision_analyses};
 use super::document::{document_crumbs, find_document};
-use super::facts_view::{self, Comparison};
+use super::facts_view::Comparison;
 use super::version::Evidence;
-use super::{Block, Crumb, blocks, date, diff_href, document_href, excerpt, topic_href, topic_name};
-use crate::db::pages::documents::version_evidence;
-use crate::db::pages::facts::topic_facts;
+use super::{Block, Crumb, date, diff_href, document_href, excerpt, topic_href, topic_name};
+use crate::db::pages::documents::version_evidence_only;
 use crate::db::pages::provisions::{lineage_changes, lineage_provisions, provision_topics};
 use crate::pipeline::facts::{Source, schema_of};
 use crate::startup::AppState;
@@ -79,7 +78,7 @@ pub fn review_href(lineage_id: i64) -> String {
 }
 
 /// The provision's own heading, else its heading path, else its key.
-fn label(title: Option<&str>, path: &[String], key: &str) -> String {
+pub(super) fn label(title: Option<&str>, path: &[String], key: &str) -> String {
     title.map(str::to_owned).or_else(|| path.last().cloned()).unwrap_or_else(|| key.to_owned())
 }
 
@@ -110,14 +109,14 @@ pub async fn get(
         if facts.is_empty() {
             continue;
         }
-        let rows = topic_facts(&mut conn, topic).await?;
-        let table = facts_view::peers(topic, &topic_name(topic), &facts, doc.platform_id, &rows);
+        let Some(all) = candidates.fact_table(topic) else { continue };
+        let table = all.peers(&topic_name(topic), &facts, doc.platform_id);
         if table.rows.len() > 1 {
             fact_peers.push(table);
         }
     }
     let history = lineage_changes(&mut conn, lineage_id).await?;
-    let evidence = version_evidence(&mut conn, latest.version_id).await?.map(Evidence::from_row);
+    let evidence = version_evidence_only(&mut conn, latest.version_id).await?.map(Evidence::from_row);
     let heading = label(latest.title.as_deref(), &latest.heading_path, &latest.key);
     let base = document_href(&doc.platform_slug, &doc.slug);
     Ok(ProvisionPage {
@@ -125,7 +124,7 @@ pub async fn get(
         crumbs: document_crumbs(&doc, Some(&heading)),
         anchor_href: format!("{base}#p-{}", latest.key),
         gone_since: (!latest.current).then(|| date(latest.captured_at)),
-        provision_blocks: blocks(&latest.text),
+        provision_blocks: super::text::provision_blocks(&latest.text, latest.title.as_deref()),
         topics: topics
             .into_iter()
             .map(|t| TopicView { name: topic_name(&t.topic), href: topic_href(&t.topic), evidence: t.evidence })

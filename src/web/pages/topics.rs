@@ -7,14 +7,14 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 
 use super::facts_view::{Cell, Comparison, ComparisonRow, NOT_STATED, compare};
-use super::{Crumb, document_href, excerpt, platform_href, topic_href};
+use super::{Crumb, document_href, excerpt, platform_href, query_href, topic_href};
 use crate::db::pages::facts::topic_facts;
 use crate::db::pages::topics::{TopicProvisionRow, topic_cells, topic_provisions, watched_platforms};
 use crate::domain::topic::{Exposure, Regulation, Taxonomy};
 use crate::pipeline::facts::schema_of;
 use crate::startup::AppState;
 use crate::web::error::{AppError, PageError};
-use crate::web::svg;
+use crate::web::svg::{self, MatrixCell};
 
 /// Excerpts shown per platform on a topic page.
 const PER_PLATFORM: usize = 3;
@@ -45,15 +45,15 @@ pub async fn list(State(state): State<AppState>) -> Result<TopicsPage, PageError
     let mut conn = state.pool.acquire().await?;
     let platforms: Vec<(String, String)> = watched_platforms(&mut conn).await?;
     let cells = topic_cells(&mut conn).await?;
-    let level = |topic: &str, platform: &str| {
-        cells
-            .iter()
-            .find(|c| c.topic == topic && c.platform_slug == platform)
-            .map(|c| c.exposure.as_deref().and_then(Exposure::from_slug).unwrap_or(Exposure::Low))
+    let cell = |topic: &str, platform: &str| {
+        cells.iter().find(|c| c.topic == topic && c.platform_slug == platform).map(|c| MatrixCell {
+            level: c.exposure.as_deref().and_then(Exposure::from_slug).unwrap_or(Exposure::Low),
+            href: query_href("/search", &[("platform", platform), ("topic", topic)], 1),
+        })
     };
     let taxonomy = Taxonomy::builtin();
-    let matrix: Vec<Vec<Option<Exposure>>> =
-        taxonomy.topics.iter().map(|t| platforms.iter().map(|(slug, _)| level(&t.slug, slug)).collect()).collect();
+    let matrix: Vec<Vec<Option<MatrixCell>>> =
+        taxonomy.topics.iter().map(|t| platforms.iter().map(|(slug, _)| cell(&t.slug, slug)).collect()).collect();
     let topics = taxonomy
         .topics
         .iter()
@@ -94,6 +94,8 @@ pub struct PlatformOnTopic {
     pub exposure: Option<String>,
     /// Provisions on the topic beyond the excerpts shown.
     pub more: usize,
+    /// The list of all its provisions on the topic.
+    pub all_href: String,
     pub excerpts: Vec<TopicExcerpt>,
 }
 
@@ -134,7 +136,7 @@ pub async fn get(State(state): State<AppState>, Path(topic): Path<String>) -> Re
         by_platform.len(),
         watched.len().max(by_platform.len())
     );
-    let platforms = by_platform.into_values().map(platform_on_topic).collect();
+    let platforms = by_platform.into_values().map(|rows| platform_on_topic(&known.slug, rows)).collect();
     let comparison = match schema_of(&known.slug) {
         Some(_) => {
             let mut table = compare(&known.slug, &known.name, &topic_facts(&mut conn, &known.slug).await?);
@@ -187,8 +189,9 @@ fn add_silent_platforms(table: &mut Comparison, watched: &[(String, String)]) {
 }
 
 /// A platform's rows (most exposed first, as the query orders them) as shown on the page.
-fn platform_on_topic(rows: Vec<TopicProvisionRow>) -> PlatformOnTopic {
+fn platform_on_topic(topic: &str, rows: Vec<TopicProvisionRow>) -> PlatformOnTopic {
     let first = &rows[0];
+    let all_href = query_href("/search", &[("platform", first.platform_slug.as_str()), ("topic", topic)], 1);
     let (name, href) = (first.platform_name.clone(), platform_href(&first.platform_slug));
     let exposure = first.exposure.clone();
     let more = rows.len().saturating_sub(PER_PLATFORM);
@@ -204,5 +207,5 @@ fn platform_on_topic(rows: Vec<TopicProvisionRow>) -> PlatformOnTopic {
             evidence: r.evidence,
         })
         .collect();
-    PlatformOnTopic { name, href, exposure, more, excerpts }
+    PlatformOnTopic { name, href, exposure, more, all_href, excerpts }
 }

@@ -46,8 +46,10 @@ impl Evidence {
         } else {
             "The raw response is no longer kept."
         };
+        // Read when the version was stored; from the text only for one stored before that.
+        let stated = if row.stated_date_read { row.stated_date } else { stated_date(&row.text) };
         Evidence {
-            stated: stated_date(&row.text),
+            stated,
             captured_at: datetime(row.captured_at),
             last_verified: datetime(row.last_verified_at),
             sha256: row.sha256,
