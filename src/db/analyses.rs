@@ -121,7 +121,7 @@ pub async fn apply_editor_exposure(conn: &mut PgConnection, version_id: i64) -> 
 }
 
 /// A stored analysis with its review.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct AnalysisRow {
     pub version_id: i64,
     pub lineage_id: i64,

@@ -57,7 +57,7 @@ pub async fn tagged_provisions(
 }
 
 /// A version with its text and the evidence behind it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct EvidenceRow {
     pub version_id: i64,
     pub document_id: i64,

@@ -7,7 +7,7 @@ use sqlx::PgConnection;
 
 use super::facts_view::{FactLine, fact_lines};
 use super::{date, topic_name};
-use crate::db::analyses::analyses_of;
+use crate::db::analyses::{AnalysisRow, analyses_of};
 use crate::db::pages::provisions::ProvisionTopicRow;
 use crate::domain::topic::{Regulation, Taxonomy};
 use crate::pipeline::analyse::review::{Field, Reviewed};
@@ -32,8 +32,18 @@ pub async fn provision_analyses(
     source: &Source<'_>,
     platform: &str,
 ) -> Result<Vec<ProvisionAnalysis>, sqlx::Error> {
-    let mut stored: HashMap<String, _> =
-        analyses_of(conn, version_id, lineage_id).await?.into_iter().map(|row| (row.topic.clone(), row)).collect();
+    let stored = analyses_of(conn, version_id, lineage_id).await?;
+    Ok(compose_analyses(stored, topics, source, platform))
+}
+
+/// The analyses of a provision's `topics` from its `stored` ones, composing those missing.
+pub fn compose_analyses(
+    stored: Vec<AnalysisRow>,
+    topics: &[ProvisionTopicRow],
+    source: &Source<'_>,
+    platform: &str,
+) -> Vec<ProvisionAnalysis> {
+    let mut stored: HashMap<String, _> = stored.into_iter().map(|row| (row.topic.clone(), row)).collect();
     let missing: Vec<Found> = topics
         .iter()
         .filter(|t| !stored.contains_key(&t.topic))
@@ -45,7 +55,7 @@ pub async fn provision_analyses(
     } else {
         analyse(Taxonomy::builtin(), &missing, source, platform).into_iter().map(|a| (a.topic.clone(), a)).collect()
     };
-    Ok(topics
+    topics
         .iter()
         .filter_map(|t| match stored.remove(&t.topic) {
             Some(row) => Some(ProvisionAnalysis { reviewed: row.reviewed(), reviewed_at: row.reviewed_at }),
@@ -53,7 +63,7 @@ pub async fn provision_analyses(
                 .remove(&t.topic)
                 .map(|a| ProvisionAnalysis { reviewed: Reviewed::automated(a), reviewed_at: None }),
         })
-        .collect())
+        .collect()
 }
 
 /// The lines of a list field and whether an editor wrote them.

@@ -67,9 +67,12 @@ pub struct DocumentPage {
 
 /// The document with these slugs, or a 404 naming what is missing.
 pub async fn find_document(conn: &mut PgConnection, platform: &str, document: &str) -> Result<DocumentRow, AppError> {
-    document_by_slugs(conn, platform, document)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("We have no document {document:?} of a platform {platform:?}.")))
+    document_by_slugs(conn, platform, document).await?.ok_or_else(|| document_not_found(platform, document))
+}
+
+/// The 404 of a document address that names no document.
+pub fn document_not_found(platform: &str, document: &str) -> AppError {
+    AppError::not_found(format!("We have no document {document:?} of a platform {platform:?}."))
 }
 
 /// Home › Platforms › Platform › Document, with the document linked when `here` follows it.

@@ -4,13 +4,12 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 
-use super::analysis_view::{AnalysisView, provision_analyses};
-use super::document::{document_crumbs, find_document};
+use super::analysis_view::{AnalysisView, compose_analyses};
+use super::document::{document_crumbs, document_not_found};
 use super::facts_view::Comparison;
 use super::version::Evidence;
 use super::{Block, Crumb, date, diff_href, document_href, excerpt, topic_href, topic_name};
-use crate::db::pages::documents::version_evidence_only;
-use crate::db::pages::provisions::{lineage_changes, lineage_provisions, provision_topics};
+use crate::db::pages::provisions::provision_page;
 use crate::pipeline::facts::{Source, schema_of};
 use crate::startup::AppState;
 use crate::web::error::{AppError, PageError, parse_id};
@@ -69,7 +68,7 @@ pub struct ProvisionPage {
     /// For operators: where to review the analysis.
     pub review_href: Option<String>,
     /// The version this text is of: its stated date, capture and last verification.
-    pub evidence: Option<Evidence>,
+    pub evidence: Evidence,
 }
 
 /// The operators' page that reviews a provision's analysis.
@@ -89,17 +88,20 @@ pub async fn get(
     Path((platform, document, lineage)): Path<(String, String, String)>,
 ) -> Result<ProvisionPage, PageError> {
     let lineage_id = parse_id(&lineage, "provision")?;
-    let mut conn = state.pool.acquire().await?;
-    let doc = find_document(&mut conn, &platform, &document).await?;
-    let appearances = lineage_provisions(&mut conn, doc.document_id, lineage_id).await?;
-    let latest = appearances
-        .first()
-        .ok_or_else(|| AppError::not_found(format!("{} has no provision {lineage_id}.", doc.terms_type)))?;
-    let topics = provision_topics(&mut conn, latest.provision_id).await?;
+    let row = {
+        let mut conn = state.pool.acquire().await?;
+        provision_page(&mut conn, &platform, &document, lineage_id).await?
+    };
+    let row = row.ok_or_else(|| document_not_found(&platform, &document))?;
+    let doc = row.document;
+    let latest = row
+        .provision
+        .ok_or_else(|| AppError::not_found(format!("{} has no provision {lineage_id}.", doc.terms_type)))?
+        .0;
+    let topics = latest.topics;
     let slugs: Vec<String> = topics.iter().map(|t| t.topic.clone()).filter(|t| schema_of(t).is_none()).collect();
     let source = Source { heading_path: &latest.heading_path, text: &latest.text, terms_type: Some(&doc.terms_type) };
-    let analyses =
-        provision_analyses(&mut conn, latest.version_id, lineage_id, &topics, &source, &doc.platform_name).await?;
+    let analyses = compose_analyses(latest.analyses, &topics, &source, &doc.platform_name);
     let candidates = state.peer_index.candidates(&state).await?;
     let peers = candidates.most_similar(&latest.text, &slugs, doc.platform_id);
     let mut fact_peers = Vec::new();
@@ -115,8 +117,8 @@ pub async fn get(
             fact_peers.push(table);
         }
     }
-    let history = lineage_changes(&mut conn, lineage_id).await?;
-    let evidence = version_evidence_only(&mut conn, latest.version_id).await?.map(Evidence::from_row);
+    let history = latest.changes;
+    let evidence = Evidence::from_row(latest.evidence);
     let heading = label(latest.title.as_deref(), &latest.heading_path, &latest.key);
     let base = document_href(&doc.platform_slug, &doc.slug);
     Ok(ProvisionPage {
