@@ -101,10 +101,11 @@ pub struct ExposureSummaryRow {
 /// How many provisions of the given versions are at High, Medium and Low exposure (each counted
 /// once, at its highest topic).
 pub async fn exposure_summary(conn: &mut PgConnection, version_ids: &[i64]) -> Result<ExposureSummaryRow, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(concat!(
         "with ranked as (
-             select pt.provision_id,
-                    max(case pt.exposure when 'high' then 3 when 'medium' then 2 when 'low' then 1 end) as rank
+             select pt.provision_id, max(",
+        exposure_rank!("pt.exposure"),
+        ") as rank
              from provision_topics pt
              join provisions pr on pr.provision_id = pt.provision_id
              where pr.version_id = any($1)
@@ -113,7 +114,7 @@ pub async fn exposure_summary(conn: &mut PgConnection, version_ids: &[i64]) -> R
                 count(*) filter (where rank = 2) as medium,
                 count(*) filter (where rank = 1) as low
          from ranked",
-    )
+    ))
     .bind(version_ids)
     .fetch_one(conn)
     .await

@@ -68,9 +68,11 @@ pub async fn search_provisions(
                      select 1 from provision_topics pt where pt.provision_id = pr.provision_id and pt.topic = $3
                         and ($4::text is null or pt.exposure = $4)))
                and ($4::text is null or $3::text is not null or (
-                     select max(case pt.exposure when 'high' then 3 when 'medium' then 2 when 'low' then 1 end)
-                     from provision_topics pt where pt.provision_id = pr.provision_id)
-                     = case $4 when 'high' then 3 when 'medium' then 2 when 'low' then 1 end)
+                     select max(",
+        exposure_rank!("pt.exposure"),
+        ") from provision_topics pt where pt.provision_id = pr.provision_id) = ",
+        exposure_rank!("$4"),
+        ")
              order by rank desc, p.name, d.terms_type, pr.ordinal
              limit $5 offset $6)
          select h.total, p.slug as platform_slug, p.name as platform_name, d.slug as document_slug, d.terms_type,

@@ -16,8 +16,9 @@ pub struct TopicCellRow {
 pub async fn topic_cells(conn: &mut PgConnection) -> Result<Vec<TopicCellRow>, sqlx::Error> {
     sqlx::query_as(with_current_versions!(
         "select pt.topic, p.slug as platform_slug, p.name as platform_name, count(*) as provisions,
-             (array['low', 'medium', 'high'])[max(case pt.exposure when 'high' then 3 when 'medium' then 2
-                                                              when 'low' then 1 end)] as exposure
+             (array['low', 'medium', 'high'])[max(",
+        exposure_rank!("pt.exposure"),
+        ")] as exposure
          from provision_topics pt
          join provisions pr on pr.provision_id = pt.provision_id
          join current_versions cv on cv.version_id = pr.version_id
@@ -60,8 +61,9 @@ pub async fn topic_provisions(conn: &mut PgConnection, topic: &str) -> Result<Ve
          join documents d on d.document_id = v.document_id
          join platforms p on p.platform_id = d.platform_id
          where pt.topic = $1 and p.enabled
-         order by p.name, (case pt.exposure when 'high' then 3 when 'medium' then 2 when 'low' then 1 else 0 end) desc,
-             pt.confidence desc, d.slug, pr.ordinal"
+         order by p.name, coalesce(",
+        exposure_rank!("pt.exposure"),
+        ", 0) desc, pt.confidence desc, d.slug, pr.ordinal"
     ))
     .bind(topic)
     .fetch_all(conn)
