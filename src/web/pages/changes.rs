@@ -5,7 +5,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use serde::Deserialize;
 
-use super::{ChangeItem, Choice, Crumb, choices, non_empty, query_href};
+use super::{ChangeItem, Choice, Crumb, choices, known_level, known_platform, non_empty, param, query_href};
 use crate::db::pages::changes::{ChangeFilter, changed_documents, count_changes, recent_changes};
 use crate::db::pages::topics::watched_platforms;
 use crate::pipeline::diff::ChangeClass;
@@ -53,22 +53,14 @@ impl Filters {
         platforms: &[(String, String)],
         documents: &[(String, String)],
     ) -> Result<Filters, AppError> {
-        let given = |value: &Option<String>| value.as_deref().map(str::trim).unwrap_or_default().to_owned();
         let filters = Filters {
-            platform: given(&query.platform),
-            document: given(&query.document),
-            class: given(&query.class).to_lowercase(),
-            severity: given(&query.severity).to_lowercase(),
+            platform: param(&query.platform),
+            document: param(&query.document),
+            class: param(&query.class).to_lowercase(),
+            severity: param(&query.severity).to_lowercase(),
         };
-        let known =
-            |value: &str, options: &[(String, String)]| value.is_empty() || options.iter().any(|(s, _)| s == value);
-        if !known(&filters.platform, platforms) {
-            return Err(AppError::bad_request(format!(
-                "We watch no platform {:?}: choose one from the list, or all platforms.",
-                filters.platform
-            )));
-        }
-        if !known(&filters.document, documents) {
+        known_platform(&filters.platform, platforms, "all platforms")?;
+        if !filters.document.is_empty() && !documents.iter().any(|(slug, _)| *slug == filters.document) {
             return Err(AppError::bad_request(format!(
                 "No document {:?} has changed: choose one from the list, or all documents.",
                 filters.document
@@ -82,9 +74,7 @@ impl Filters {
                 filters.class
             )));
         }
-        if !filters.severity.is_empty() && !["high", "medium", "low"].contains(&filters.severity.as_str()) {
-            return Err(AppError::bad_request(format!("Severity is high, medium or low, not {:?}.", filters.severity)));
-        }
+        known_level(&filters.severity, "Severity")?;
         Ok(filters)
     }
 

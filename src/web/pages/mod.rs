@@ -24,7 +24,9 @@ pub use document::find_document;
 pub use text::{Block, blocks};
 
 use crate::db::pages::changes::ChangeListRow;
+use crate::domain::topic::Exposure;
 use crate::startup::AppState;
+use crate::web::error::AppError;
 
 /// Every public page.
 pub fn router() -> Router<AppState> {
@@ -110,6 +112,28 @@ pub fn query_href(path: &str, parameters: &[(&str, &str)], page: i64) -> String 
 /// A filter's value, None when empty (the query leaves it out).
 pub fn non_empty(value: &str) -> Option<&str> {
     (!value.is_empty()).then_some(value)
+}
+
+/// A query parameter as given, trimmed; empty when absent.
+pub fn param(value: &Option<String>) -> String {
+    value.as_deref().map(str::trim).unwrap_or_default().to_owned()
+}
+
+/// A filter's platform: empty (`any`: "any platform", "all platforms") or one of the watched
+/// `platforms` (slug, name).
+pub fn known_platform(platform: &str, platforms: &[(String, String)], any: &str) -> Result<(), AppError> {
+    if platform.is_empty() || platforms.iter().any(|(slug, _)| slug == platform) {
+        return Ok(());
+    }
+    Err(AppError::bad_request(format!("We watch no platform {platform:?}: choose one from the list, or {any}.")))
+}
+
+/// A filter's level (`what`: "Exposure", "Severity"): empty, or high, medium or low.
+pub fn known_level(level: &str, what: &str) -> Result<(), AppError> {
+    if level.is_empty() || Exposure::from_slug(level).is_some() {
+        return Ok(());
+    }
+    Err(AppError::bad_request(format!("{what} is high, medium or low, not {level:?}.")))
 }
 
 /// An option of a filter's list.

@@ -7,11 +7,12 @@ use serde::Deserialize;
 
 use super::provision::label;
 use super::{
-    Choice, Crumb, PER_PAGE, choices, document_href, excerpt, non_empty, parse_page, plain_text, query_href, topic_name,
+    Choice, Crumb, PER_PAGE, choices, document_href, excerpt, known_level, known_platform, non_empty, param,
+    parse_page, plain_text, query_href, topic_name,
 };
 use crate::db::pages::search::{MATCH_END, MATCH_START, SearchFilter, SearchHitRow, search_provisions};
 use crate::db::pages::topics::watched_platforms;
-use crate::domain::topic::{Exposure, Taxonomy};
+use crate::domain::topic::Taxonomy;
 use crate::startup::AppState;
 use crate::web::error::{AppError, PageError};
 
@@ -40,33 +41,25 @@ pub struct Search {
 impl Search {
     /// Reads the query; `platforms` are the watched platforms' slugs.
     pub fn parse(query: &SearchQuery, platforms: &[(String, String)]) -> Result<Search, AppError> {
-        let given = |value: &Option<String>| value.as_deref().map(str::trim).unwrap_or_default().to_owned();
         let search = Search {
-            words: given(&query.q),
-            platform: given(&query.platform),
-            topic: given(&query.topic),
-            exposure: given(&query.exposure).to_lowercase(),
+            words: param(&query.q),
+            platform: param(&query.platform),
+            topic: param(&query.topic),
+            exposure: param(&query.exposure).to_lowercase(),
         };
         if search.words.chars().count() > MAX_WORDS_LEN {
             return Err(AppError::bad_request(format!(
                 "Search for at most {MAX_WORDS_LEN} characters; shorten the words and search again."
             )));
         }
-        if !search.platform.is_empty() && !platforms.iter().any(|(slug, _)| *slug == search.platform) {
-            return Err(AppError::bad_request(format!(
-                "We watch no platform {:?}: choose one from the list, or any platform.",
-                search.platform
-            )));
-        }
+        known_platform(&search.platform, platforms, "any platform")?;
         if !search.topic.is_empty() && Taxonomy::builtin().get(&search.topic).is_none() {
             return Err(AppError::bad_request(format!(
                 "There is no topic {:?}: choose one from the list, or any topic.",
                 search.topic
             )));
         }
-        if !search.exposure.is_empty() && Exposure::from_slug(&search.exposure).is_none() {
-            return Err(AppError::bad_request(format!("Exposure is high, medium or low, not {:?}.", search.exposure)));
-        }
+        known_level(&search.exposure, "Exposure")?;
         Ok(search)
     }
 
