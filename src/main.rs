@@ -1,6 +1,7 @@
 //! The `clausewatch` command: parses arguments and calls into the library.
 use std::{path::PathBuf, process::ExitCode};
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 use clausewatch::{
     cli,
@@ -91,14 +92,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve { no_workers } => {
             let listener = tokio::net::TcpListener::bind(cli.config.bind_addr).await?;
             let state = AppState::connect(cli.config).await?;
-            sync_catalog(&state).await?;
+            prepare(&state).await?;
             tracing::info!(addr = %listener.local_addr()?, "listening");
             let roles = Roles { web: true, workers: !no_workers };
             startup::run(state, Some(listener), roles, startup::shutdown_signal()).await?;
         }
         Command::Worker => {
             let state = AppState::connect(cli.config).await?;
-            sync_catalog(&state).await?;
+            prepare(&state).await?;
             startup::run(state, None, Roles { web: false, workers: true }, startup::shutdown_signal()).await?;
         }
         Command::Fetch(args) => {
@@ -163,9 +164,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// Puts the catalogue folder into the database at start-up.
-async fn sync_catalog(state: &AppState) -> anyhow::Result<()> {
+/// What a long-running process brings up to date before it starts: the catalogue, and the stated
+/// dates of versions stored before they were kept (a no-op once read).
+async fn prepare(state: &AppState) -> anyhow::Result<()> {
     let dir = &state.config.catalog_dir;
     let report = clausewatch::archive::catalog_sync::sync_catalog(&state.pool, dir).await?;
     tracing::info!(catalog = %dir.display(), platforms = report.platforms, documents = report.documents, "catalogue loaded");
+    clausewatch::archive::stated_dates::backfill(&state.pool)
+        .await
+        .context("cannot read the versions' stated dates")?;
     Ok(())
 }

@@ -32,7 +32,6 @@ impl AppState {
     pub async fn connect(config: Config) -> anyhow::Result<AppState> {
         let pool =
             crate::db::connect(&config.database_url, 10 + u32::try_from(config.mail_concurrency).unwrap_or(0)).await?;
-        crate::archive::stated_dates::backfill(&pool).await.context("cannot read the versions' stated dates")?;
         AppState::from_pool(pool, config)
     }
 
