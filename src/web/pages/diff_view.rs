@@ -4,7 +4,8 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use super::{Block, blocks};
+use super::Block;
+use super::text::provision_blocks;
 use crate::db::provisions::{ProvisionRow, class_str, kind_str};
 use crate::pipeline::diff::{Change, ProvisionChange};
 
@@ -97,7 +98,10 @@ fn changed_row(pc: &ProvisionChange, old: &[ProvisionRow], new: &[ProvisionRow])
 }
 
 fn push_unchanged(rows: &mut Vec<DiffRow>, provision: &ProvisionRow) {
-    let row = UnchangedRow { key: provision.key.clone(), blocks: blocks(&provision.text) };
+    let row = UnchangedRow {
+        key: provision.key.clone(),
+        blocks: provision_blocks(&provision.text, provision.title.as_deref()),
+    };
     if let Some(DiffRow::Unchanged(run)) = rows.last_mut() {
         run.push(row);
     } else {
