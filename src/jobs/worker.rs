@@ -13,7 +13,7 @@ use crate::pipeline::classify::Classifier;
 
 /// How long an idle worker sleeps before looking again.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
-/// How long the compiled classifier outlives its last use while the queue is empty.
+/// How long the classifier's search caches outlive its last use while the queue is empty.
 const CLASSIFIER_KEPT_IDLE: Duration = Duration::from_secs(60);
 
 /// What one step did.
@@ -87,9 +87,9 @@ pub async fn run_pending(ctx: &JobContext) -> anyhow::Result<Vec<Step>> {
 }
 
 /// The worker loop: runs jobs until shutdown; a finished job is never cut short. When the queue
-/// runs dry it hands the memory the jobs freed back to the system, and the compiled classifier
-/// (with the analyses' rubric patterns) goes a minute after its last use: captures come in
-/// bursts a day apart, and compiling it again takes less than a tenth of a second.
+/// runs dry it hands the memory the jobs freed back to the system: a minute after the last use of
+/// the classifier, its search caches go (it stays compiled) and so do the analyses' rubric
+/// patterns, since captures come in bursts a day apart.
 pub async fn run_worker(ctx: JobContext, shutdown: Shutdown) {
     let worked = Arc::new(AtomicBool::new(false));
     let step = || {
@@ -102,7 +102,7 @@ pub async fn run_worker(ctx: JobContext, shutdown: Shutdown) {
             let released = Classifier::release_idle(CLASSIFIER_KEPT_IDLE);
             if released {
                 crate::pipeline::analyse::release_patterns();
-                tracing::debug!("released the idle classifier");
+                tracing::debug!("released the idle classifier's caches");
             }
             if released || worked.swap(false, Ordering::Relaxed) {
                 crate::memory::return_freed_memory();

@@ -62,14 +62,12 @@ impl<'t> Scans<'t> {
     }
 }
 
-/// The built-in classifier while it is wanted, and when it was last asked for. Compiled, and
-/// with the search caches classifying fills, it holds about 50 MB: a server waiting for the next
-/// day's captures should not keep that.
+/// The built-in classifier, compiled once per process on first use (about 80 ms), and when it
+/// was last asked for.
 static BUILTIN: Mutex<Option<(Arc<Classifier>, Instant)>> = Mutex::new(None);
 
 impl Classifier {
-    /// The classifier of the built-in taxonomy: compiled on first use (about 80 ms), then shared
-    /// until [`Classifier::release_idle`] lets it go.
+    /// The classifier of the built-in taxonomy, compiled on first use and kept.
     pub fn builtin() -> Arc<Classifier> {
         let mut held = BUILTIN.lock().unwrap_or_else(PoisonError::into_inner);
         let classifier = match held.as_ref() {
@@ -80,17 +78,15 @@ impl Classifier {
         classifier
     }
 
-    /// Lets the built-in classifier go if nobody has asked for it for `idle` and nobody still
-    /// holds it; the next [`Classifier::builtin`] compiles it again. Returns whether it went.
+    /// Drops the built-in classifier's search caches if nobody has asked for it for `idle` and
+    /// nobody holds it: compiled, it is about 14 MB; the caches classifying fills grow to several
+    /// times that, which a server waiting for the next day's captures should not keep. The next
+    /// classification makes them again. Returns whether any were dropped.
     pub fn release_idle(idle: Duration) -> bool {
-        let mut held = BUILTIN.lock().unwrap_or_else(PoisonError::into_inner);
-        let unused = held
-            .as_ref()
-            .is_some_and(|(classifier, asked)| asked.elapsed() >= idle && Arc::strong_count(classifier) == 1);
-        if unused {
-            *held = None;
-        }
-        unused
+        let held = BUILTIN.lock().unwrap_or_else(PoisonError::into_inner);
+        held.as_ref().is_some_and(|(classifier, asked)| {
+            asked.elapsed() >= idle && Arc::strong_count(classifier) == 1 && classifier.matcher.release_caches()
+        })
     }
 
     /// The classifier of `taxonomy`'s rules and the built-in model, for the topics both know.

@@ -9,7 +9,13 @@
 //!   Aho-Corasick automaton; one pass over the text lists where each pattern could start;
 //! - a pattern is confirmed by anchored searches at those starts, skipped where one of its mandatory
 //!   literals is absent from the window its longest match could cover.
+//!
+//! The compiled matcher is kept for the life of the process; the regexes' search caches, which
+//! grow with use to several times its size, live in a pool of their own that
+//! [`Matcher::release_caches`] empties when classification goes idle.
 mod alphabet;
+
+use std::sync::{Mutex, PoisonError};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::{Anchored, Input, meta};
@@ -61,6 +67,23 @@ pub(super) struct Matcher {
     units: Vec<Unit>,
     literals: AhoCorasick,
     roles: Vec<Vec<Role>>,
+    /// Search caches, one set per scan running at once.
+    caches: Mutex<Vec<Caches>>,
+}
+
+/// The search caches of one scan: per unit and per engine, made on first use.
+#[derive(Default)]
+struct Caches {
+    units: Vec<Option<meta::Cache>>,
+    engines: Vec<Option<meta::Cache>>,
+}
+
+/// The cache of `regex` in `slot` of `caches`, made on first use.
+fn cache_of<'c>(caches: &'c mut Vec<Option<meta::Cache>>, slot: usize, regex: &meta::Regex) -> &'c mut meta::Cache {
+    if caches.len() <= slot {
+        caches.resize_with(slot + 1, || None);
+    }
+    caches[slot].get_or_insert_with(|| regex.create_cache())
 }
 
 /// The result of [`Matcher::scan`] on one text.
@@ -138,17 +161,41 @@ impl Matcher {
             .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&literals.unique)
             .unwrap_or_else(|_| AhoCorasick::new(Vec::<&[u8]>::new()).expect("an empty automaton builds"));
-        Matcher { alphabet, engines, units, literals: automaton, roles: literals.roles }
+        Matcher { alphabet, engines, units, literals: automaton, roles: literals.roles, caches: Mutex::default() }
+    }
+
+    /// Runs `search` with a set of caches of its own, kept for the next search.
+    fn with_caches<R>(&self, search: impl FnOnce(&mut Caches) -> R) -> R {
+        let taken = self.caches.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        let mut caches = taken.unwrap_or_default();
+        let found = search(&mut caches);
+        self.caches.lock().unwrap_or_else(PoisonError::into_inner).push(caches);
+        found
+    }
+
+    /// Drops the search caches (they are made again as needed); returns whether there were any.
+    pub(super) fn release_caches(&self) -> bool {
+        let mut caches = self.caches.lock().unwrap_or_else(PoisonError::into_inner);
+        let held = !caches.is_empty();
+        *caches = Vec::new();
+        held
     }
 
     /// Finds which patterns match `text`, and where each first does.
     pub(super) fn scan<'t>(&self, text: &'t str) -> Scan<'t> {
+        self.with_caches(|caches| self.scan_with(caches, text))
+    }
+
+    fn scan_with<'t>(&self, caches: &mut Caches, text: &'t str) -> Scan<'t> {
         let mapped = self.alphabet.map(text);
         let mut first: Vec<Option<usize>> = self
             .engines
             .iter()
-            .map(|engine| match engine {
-                Engine::Plain(regex) => regex.find(text).map(|m| m.start()),
+            .enumerate()
+            .map(|(id, engine)| match engine {
+                Engine::Plain(regex) => {
+                    regex.search_with(cache_of(&mut caches.engines, id, regex), &Input::new(text)).map(|m| m.start())
+                }
                 Engine::Mapped(_) | Engine::Never => None,
             })
             .collect();
@@ -172,7 +219,7 @@ impl Matcher {
         for (id, unit) in self.units.iter().enumerate() {
             let (mine, after) = rest.split_at(rest.partition_point(|&(u, _, _)| (u as usize) <= id));
             rest = after;
-            if let Some(start) = unit.first_match(&mapped.bytes, mine) {
+            if let Some(start) = unit.first_match(&mut caches.units, id, &mapped.bytes, mine) {
                 let slot = &mut first[unit.pattern];
                 *slot = Some(slot.map_or(start, |s| s.min(start)));
             }
@@ -183,21 +230,30 @@ impl Matcher {
     /// The leftmost-first match of pattern `id` in the scanned text, as `regex` would find it.
     pub(super) fn find<'t>(&self, scan: &Scan<'t>, id: usize) -> Option<&'t str> {
         let start = scan.first.get(id).copied().flatten()?;
-        match self.engines.get(id)? {
+        self.with_caches(|caches| match self.engines.get(id)? {
             Engine::Mapped(whole) => {
-                let found = whole.find(Input::new(&scan.mapped.bytes).range(start..).anchored(Anchored::Yes))?;
+                let input = Input::new(&scan.mapped.bytes).range(start..).anchored(Anchored::Yes);
+                let found = whole.search_with(cache_of(&mut caches.engines, id, whole), &input)?;
                 scan.text.get(scan.mapped.offset(found.start())..scan.mapped.offset(found.end()))
             }
-            Engine::Plain(regex) => regex.find(scan.text).map(|m| &scan.text[m.range()]),
+            Engine::Plain(regex) => regex
+                .search_with(cache_of(&mut caches.engines, id, regex), &Input::new(scan.text))
+                .map(|m| &scan.text[m.range()]),
             Engine::Never => None,
-        }
+        })
     }
 }
 
 impl Unit {
-    /// Where the unit's leftmost match starts in `text`, given the occurrences of its literals
-    /// (sorted by group, then position).
-    fn first_match(&self, text: &[u8], seen: &[(u32, u32, usize)]) -> Option<usize> {
+    /// Where unit `id` (this one, its cache in `caches`) first matches in `text`, given the
+    /// occurrences of its literals (sorted by group, then position).
+    fn first_match(
+        &self,
+        caches: &mut Vec<Option<meta::Cache>>,
+        id: usize,
+        text: &[u8],
+        seen: &[(u32, u32, usize)],
+    ) -> Option<usize> {
         let positions = |group: u32| {
             let from = seen.partition_point(|&(_, g, _)| g < group);
             let to = seen.partition_point(|&(_, g, _)| g <= group);
@@ -207,7 +263,7 @@ impl Unit {
             return None;
         }
         if !self.anchored {
-            return self.regex.find(text).map(|m| m.start());
+            return self.regex.search_with(cache_of(caches, id, &self.regex), &Input::new(text)).map(|m| m.start());
         }
         positions(0).iter().map(|&(_, _, start)| start).find(|&start| {
             let end = self.max_len.map_or(text.len(), |n| text.len().min(start.saturating_add(n)));
@@ -215,7 +271,8 @@ impl Unit {
                 let found = positions(g);
                 found.get(found.partition_point(|&(_, _, p)| p < start)).is_some_and(|&(_, _, p)| p < end)
             });
-            inside && self.regex.is_match(Input::new(text).range(start..end).anchored(Anchored::Yes))
+            let input = Input::new(text).range(start..end).anchored(Anchored::Yes).earliest(true);
+            inside && self.regex.search_half_with(cache_of(caches, id, &self.regex), &input).is_some()
         })
     }
 }
