@@ -1,7 +1,9 @@
 //! `clausewatch fetch`: capture now, a progress line per document and a summary table.
 use std::io::Write;
+use std::sync::Arc;
 
-use anyhow::bail;
+use anyhow::{Context, bail};
+use tokio::sync::Semaphore;
 
 use crate::archive::{CaptureReport, capture_document, catalog_sync::sync_catalog, health::tell_operators_if_failing};
 use crate::db::{self, fetch_events::Outcome};
@@ -33,12 +35,26 @@ pub async fn run(state: &AppState, args: &FetchArgs, out: &mut dyn Write) -> any
             args.document
         );
     }
+    // WORKERS documents at once, as a worker process would take them; reports in catalogue order.
+    let permits = Arc::new(Semaphore::new(state.config.workers.max(1)));
+    let captures: Vec<_> = documents
+        .iter()
+        .cloned()
+        .map(|doc| {
+            let (state, permits) = (state.clone(), Arc::clone(&permits));
+            tokio::spawn(async move {
+                let _permit = permits.acquire_owned().await?;
+                let report = capture_document(&state.pool, &state.fetcher, &doc, state.config.alert_batch()).await?;
+                if report.outcome.is_bad() {
+                    tell_operators_if_failing(&state.pool, doc.document_id, &state.config).await?;
+                }
+                anyhow::Ok(report)
+            })
+        })
+        .collect();
     let mut reports = Vec::with_capacity(documents.len());
-    for (i, doc) in documents.iter().enumerate() {
-        let report = capture_document(&state.pool, &state.fetcher, doc, state.config.alert_batch()).await?;
-        if report.outcome.is_bad() {
-            tell_operators_if_failing(&state.pool, doc.document_id, &state.config).await?;
-        }
+    for (i, capture) in captures.into_iter().enumerate() {
+        let report = capture.await.context("a capture stopped unexpectedly")??;
         writeln!(
             out,
             "[{}/{}] {}/{}: {} ({}) in {} ms{}",
