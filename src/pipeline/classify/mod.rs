@@ -62,7 +62,7 @@ impl<'t> Scans<'t> {
     }
 }
 
-/// The built-in classifier, compiled once per process on first use (about 80 ms), and when it
+/// The built-in classifier, compiled once per process on first use (about 120 ms), and when it
 /// was last asked for.
 static BUILTIN: Mutex<Option<(Arc<Classifier>, Instant)>> = Mutex::new(None);
 
